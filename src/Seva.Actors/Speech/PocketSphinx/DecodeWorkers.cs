@@ -1,0 +1,85 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Seva.Actors.Speech.PocketSphinx;
+
+/// <summary>A fixed set of threads that decode every stream's queued audio.</summary>
+/// <remarks>A stream with audio waiting is queued here once (it tracks that itself); a worker decodes a
+/// bounded slice of it and re-queues it if more remains, so one long stream cannot starve the others
+/// and a stream never runs on two workers at once. About one worker per core beats a thread per
+/// stream, which falls behind sooner under load.</remarks>
+internal sealed class DecodeWorkers : IDisposable
+{
+    private readonly Channel<PocketSphinxStream> _ready = Channel.CreateUnbounded<PocketSphinxStream>(
+        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+
+    private readonly Thread[] _threads;
+    private readonly ILogger<DecodeWorkers> _logger;
+
+    public DecodeWorkers(IOptions<PocketSphinxOptions> options, ILogger<DecodeWorkers> logger)
+    {
+        _logger = logger;
+        _threads = new Thread[options.Value.DecodeWorkers];
+        for (var i = 0; i < _threads.Length; i++)
+        {
+            _threads[i] = new Thread(Run) { IsBackground = true, Name = $"decode-worker-{i}" };
+            _threads[i].Start();
+        }
+    }
+
+    public int Count => _threads.Length;
+
+    public void Schedule(PocketSphinxStream stream)
+    {
+        if (!_ready.Writer.TryWrite(stream))
+        {
+            stream.Fail(new ObjectDisposedException(nameof(DecodeWorkers)));
+        }
+    }
+
+    public void Dispose()
+    {
+        _ready.Writer.TryComplete();
+        foreach (var thread in _threads)
+        {
+            thread.Join(TimeSpan.FromSeconds(5));
+        }
+    }
+
+    private void Run()
+    {
+        var reader = _ready.Reader;
+        while (true)
+        {
+            PocketSphinxStream? stream;
+            try
+            {
+                if (!reader.TryRead(out stream))
+                {
+                    // Block this dedicated thread until work arrives; workers never run pool tasks.
+                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+            }
+            catch (ChannelClosedException)
+            {
+                return;
+            }
+
+            try
+            {
+                stream.DecodeSlice();
+            }
+            catch (Exception ex)
+            {
+                _logger.LogError(ex, "Decoding failed for a stream");
+                stream.Fail(ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+
+namespace Seva.Actors.Speech.PocketSphinx;
+
+/// <summary>PocketSphinx behind <see cref="ISpeechEngine"/>: pooled decoders, shared decode workers.</summary>
+internal sealed class PocketSphinxEngine(
+    DecoderPool pool,
+    DecodeWorkers workers,
+    IOptions<PocketSphinxOptions> options,
+    TimeProvider time) : ISpeechEngine
+{
+    public const int MaxVocabularyEntries = 500;
+    private const int MaxWordLength = 64;
+
+    public int SampleRate => 16_000;
+
+    public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions streamOptions, ISpeechResultSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(streamOptions);
+        ArgumentNullException.ThrowIfNull(sink);
+        ValidateVocabularyShape(streamOptions.Vocabulary);
+        var decoder = await pool.RentAsync(cancellationToken);
+        try
+        {
+            AddSessionWords(decoder, streamOptions.Vocabulary);
+        }
+        catch
+        {
+            pool.Return(decoder, healthy: true);
+            throw;
+        }
+
+        return new PocketSphinxStream(decoder, pool, workers, sink, time, TimeSpan.FromMilliseconds(options.Value.PartialIntervalMilliseconds));
+    }
+
+    private static void ValidateVocabularyShape(IReadOnlyList<VocabularyEntry> vocabulary)
+    {
+        if (vocabulary.Count > MaxVocabularyEntries)
+        {
+            throw new VocabularyException(MaxVocabularyEntries, $"At most {MaxVocabularyEntries} custom words are allowed per session.");
+        }
+
+        for (var i = 0; i < vocabulary.Count; i++)
+        {
+            var word = vocabulary[i].Word;
+            if (word.Length == 0 || word.Length > MaxWordLength || word.Any(char.IsWhiteSpace) || word.Any(c => c is '(' or ')' or '<' or '[' or ':'))
+            {
+                throw new VocabularyException(i, $"'{word}' is not a usable word: give one word of 1-{MaxWordLength} characters without spaces or brackets, optionally followed by ':' and its phones.");
+            }
+        }
+    }
+
+    private static void AddSessionWords(PocketSphinxDecoder decoder, IReadOnlyList<VocabularyEntry> vocabulary)
+    {
+        // The dictionary is lower case; adding words one by one and rebuilding the search once at the end
+        // keeps a long list fast.
+        var pending = new List<(int Index, string Word, string Phones)>();
+        for (var i = 0; i < vocabulary.Count; i++)
+        {
+            var word = vocabulary[i].Word.ToLowerInvariant();
+            var known = decoder.LookupWord(word);
+            if (vocabulary[i].Pronunciation is { } given)
+            {
+                if (known is null)
+                {
+                    pending.Add((i, word, given.ToUpperInvariant()));
+                }
+                else if (!string.Equals(known, given, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new VocabularyException(i, $"'{word}' is already in the dictionary as '{known}'; leave out the pronunciation to use it.");
+                }
+            }
+            else if (known is null)
+            {
+                throw new VocabularyException(i, $"'{word}' is not in the dictionary: give its pronunciation as '{word}:PH1 PH2 ...' (CMU phones, e.g. 'metoprolol:M EH T OW P R OW L AO L').");
+            }
+        }
+
+        for (var j = 0; j < pending.Count; j++)
+        {
+            var (index, word, phones) = pending[j];
+            if (!decoder.AddWord(word, phones, update: j == pending.Count - 1))
+            {
+                throw new VocabularyException(index, $"'{word}' could not be added: its pronunciation '{phones}' uses phones the model does not have.");
+            }
+        }
+    }
+}

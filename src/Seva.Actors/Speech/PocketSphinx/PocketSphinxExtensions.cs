@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Seva.Actors.Speech.PocketSphinx;
+
+public static class PocketSphinxExtensions
+{
+    /// <summary>Registers PocketSphinx as the <see cref="ISpeechEngine"/>, validated at start-up.</summary>
+    public static IServiceCollection AddPocketSphinx(this IServiceCollection services)
+    {
+        services.AddOptions<PocketSphinxOptions>()
+            .BindConfiguration(PocketSphinxOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PocketSphinxOptions>, PocketSphinxOptionsValidator>();
+        services.AddSingleton<DecoderPool>();
+        services.AddSingleton<DecodeWorkers>();
+        services.AddSingleton<ISpeechEngine, PocketSphinxEngine>();
+        services.AddHostedService<DecoderWarmUp>();
+        return services;
+    }
+
+    /// <summary>Loads the idle decoders in the background after start-up, so the first session starts at once.</summary>
+    private sealed class DecoderWarmUp(DecoderPool pool) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) => pool.WarmAsync(stoppingToken);
+    }
+}

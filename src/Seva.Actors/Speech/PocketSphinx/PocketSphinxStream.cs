@@ -1,0 +1,276 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+
+namespace Seva.Actors.Speech.PocketSphinx;
+
+/// <summary>One recognition stream on a lent decoder, decoded by <see cref="DecodeWorkers"/>.</summary>
+/// <remarks><see cref="Write"/> may be called from any one thread at a time; decoding happens on a
+/// worker, one slice at a time (the <c>_scheduled</c> flag keeps a stream on at most one worker).
+/// Fields under "decode state" are touched only by the worker holding the stream.</remarks>
+internal sealed class PocketSphinxStream : ISpeechStream
+{
+    private const int EngineRate = 16_000;
+    private const int StepSamples = EngineRate / 10;      // decode in 100 ms steps so pauses are seen promptly
+    private const int SliceBudgetSamples = EngineRate * 2; // then let other streams have the worker
+    private const double OnsetLeadSeconds = 0.3;          // VAD start (10 frames) + pre-speech (20 frames)
+
+    private readonly PocketSphinxDecoder _decoder;
+    private readonly DecoderPool _pool;
+    private readonly DecodeWorkers _workers;
+    private readonly ISpeechResultSink _sink;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _partialInterval;
+    private readonly ConcurrentQueue<Chunk> _queue = new();
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _scheduled;
+    private int _ended;
+    private long _samplesWritten;
+    private volatile bool _abandoned;
+    private volatile Exception? _fault;
+
+    // decode state
+    private bool _utteranceStarted;
+    private bool _inSpeech;
+    private string? _segmentId;
+    private double _utteranceStart;
+    private double _lastEnd;
+    private long _samplesDecoded;
+    private string _lastPartial = string.Empty;
+    private long _lastPartialAt;
+
+    public PocketSphinxStream(PocketSphinxDecoder decoder, DecoderPool pool, DecodeWorkers workers, ISpeechResultSink sink, TimeProvider time, TimeSpan partialInterval)
+    {
+        _decoder = decoder;
+        _pool = pool;
+        _workers = workers;
+        _sink = sink;
+        _time = time;
+        _partialInterval = partialInterval;
+    }
+
+    public double SecondsWritten => Interlocked.Read(ref _samplesWritten) / (double)EngineRate;
+
+    public void Write(ReadOnlySpan<short> samples)
+    {
+        if (Volatile.Read(ref _ended) != 0)
+        {
+            throw new InvalidOperationException("The stream has ended.");
+        }
+
+        if (_fault is { } fault)
+        {
+            throw new SpeechEngineException("The speech engine failed earlier in this stream.", fault);
+        }
+
+        if (samples.IsEmpty)
+        {
+            return;
+        }
+
+        var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
+        samples.CopyTo(buffer);
+        _queue.Enqueue(new Chunk(buffer, samples.Length));
+        Interlocked.Add(ref _samplesWritten, samples.Length);
+        TrySchedule();
+    }
+
+    public Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        End();
+        return _completed.Task.WaitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_completed.Task.IsCompleted)
+        {
+            _abandoned = true; // nobody wants the rest: drop queued audio instead of decoding it
+            End();
+        }
+
+        try
+        {
+            await _completed.Task;
+        }
+        catch (Exception)
+        {
+            // the failure was reported through the sink already
+        }
+
+        _pool.Return(_decoder, healthy: _fault is null);
+    }
+
+    /// <summary>Called by a worker: decodes up to a slice of queued audio.</summary>
+    public void DecodeSlice()
+    {
+        var budget = SliceBudgetSamples;
+        while (budget > 0 && _queue.TryDequeue(out var chunk))
+        {
+            if (chunk.Buffer is null)
+            {
+                if (!_abandoned && _fault is null)
+                {
+                    EndUtterance(startNext: false);
+                }
+
+                _completed.TrySetResult();
+                continue;
+            }
+
+            try
+            {
+                if (!_abandoned && _fault is null)
+                {
+                    for (var offset = 0; offset < chunk.Length; offset += StepSamples)
+                    {
+                        Step(chunk.Buffer.AsSpan(offset, Math.Min(StepSamples, chunk.Length - offset)));
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<short>.Shared.Return(chunk.Buffer);
+            }
+
+            budget -= chunk.Length;
+        }
+
+        Volatile.Write(ref _scheduled, 0);
+        if (!_queue.IsEmpty)
+        {
+            TrySchedule();
+        }
+    }
+
+    public void Fail(Exception error)
+    {
+        if (_fault is not null)
+        {
+            return;
+        }
+
+        _fault = error;
+        Volatile.Write(ref _scheduled, 0);
+        _sink.OnError(error);
+        _completed.TrySetException(error);
+        while (_queue.TryDequeue(out var chunk))
+        {
+            if (chunk.Buffer is not null)
+            {
+                ArrayPool<short>.Shared.Return(chunk.Buffer);
+            }
+        }
+    }
+
+    private void End()
+    {
+        if (Interlocked.Exchange(ref _ended, 1) == 0)
+        {
+            _queue.Enqueue(new Chunk(null, 0));
+            TrySchedule();
+        }
+    }
+
+    private void TrySchedule()
+    {
+        if (_fault is null && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            _workers.Schedule(this);
+        }
+    }
+
+    private void Step(ReadOnlySpan<short> samples)
+    {
+        if (!_utteranceStarted)
+        {
+            _decoder.StartUtterance();
+            _utteranceStarted = true;
+        }
+
+        _decoder.Process(samples);
+        _samplesDecoded += samples.Length;
+        var inSpeech = _decoder.InSpeech;
+        if (inSpeech && !_inSpeech)
+        {
+            _segmentId = Guid.NewGuid().ToString();
+            _utteranceStart = Math.Max(_lastEnd, (_samplesDecoded / (double)EngineRate) - OnsetLeadSeconds);
+            _lastPartial = string.Empty;
+            _lastPartialAt = 0;
+        }
+
+        _inSpeech = inSpeech;
+        if (inSpeech)
+        {
+            MaybeEmitPartial();
+        }
+        else if (_segmentId is not null)
+        {
+            EndUtterance(startNext: true);
+        }
+    }
+
+    private void MaybeEmitPartial()
+    {
+        var now = _time.GetTimestamp();
+        if (_lastPartialAt != 0 && _time.GetElapsedTime(_lastPartialAt, now) < _partialInterval)
+        {
+            return;
+        }
+
+        var text = HypothesisText.Clean(_decoder.Hypothesis());
+        if (text.Length == 0 || text == _lastPartial)
+        {
+            return;
+        }
+
+        _lastPartial = text;
+        _lastPartialAt = now;
+        var end = _samplesDecoded / (double)EngineRate;
+        _sink.OnResult(new RecognitionResult(_segmentId!, IsPartial: true, text, Confidence: 0, _utteranceStart, end, []));
+    }
+
+    private void EndUtterance(bool startNext)
+    {
+        if (!_utteranceStarted)
+        {
+            return;
+        }
+
+        _decoder.EndUtterance();
+        _utteranceStarted = false;
+        var segmentId = _segmentId ?? Guid.NewGuid().ToString();
+        if (_segmentId is null)
+        {
+            _utteranceStart = Math.Max(_lastEnd, (_samplesDecoded / (double)EngineRate) - (_decoder.FramesInUtterance / 100.0));
+        }
+
+        _segmentId = null;
+        _inSpeech = false;
+        var words = new List<RecognizedWord>();
+        foreach (var (word, startFrame, endFrame, probability) in _decoder.Segments())
+        {
+            var clean = HypothesisText.CleanWord(word);
+            if (clean.Length > 0)
+            {
+                words.Add(new RecognizedWord(clean, _utteranceStart + (startFrame / 100.0), _utteranceStart + ((endFrame + 1) / 100.0), probability));
+            }
+        }
+
+        var text = HypothesisText.Clean(_decoder.Hypothesis());
+        var endTime = words.Count > 0 ? words[^1].EndTime : _samplesDecoded / (double)EngineRate;
+        _lastEnd = Math.Max(_lastEnd, endTime);
+        if (text.Length > 0)
+        {
+            var confidence = words.Count > 0 ? words.Average(w => w.Confidence) : _decoder.HypothesisProbability();
+            _sink.OnResult(new RecognitionResult(segmentId, IsPartial: false, text, Math.Round(confidence, 3), Math.Round(_utteranceStart, 2), Math.Round(endTime, 2), words));
+        }
+
+        if (startNext)
+        {
+            _decoder.StartUtterance();
+            _utteranceStarted = true;
+        }
+    }
+
+    private readonly record struct Chunk(short[]? Buffer, int Length);
+}

@@ -1,0 +1,31 @@
+using Seva.Actors.Audio;
+using Seva.Actors.Speech;
+using Seva.Actors.Tests.Support;
+
+namespace Seva.Actors.Tests.Speech;
+
+[Collection(EngineCollection.Name)]
+public sealed class PocketSphinxEngineTests(EngineFixture fixture)
+{
+    private const string Sentence = "the patient presents with chest pain and shortness of breath";
+
+    [Fact]
+    public async Task Stream_SpokenSentence_FinalHoldsTheWords()
+    {
+        var sink = new RecordingSink();
+        var speech = Flite.Speak(Sentence);
+        await using (var stream = await fixture.Engine.OpenStreamAsync(SpeechStreamOptions.Default, sink, CancellationToken.None))
+        {
+            foreach (var chunk in speech.Samples.Chunk(4000))
+            {
+                stream.Write(chunk);
+            }
+
+            stream.Write(new short[16000]);
+            await stream.CompleteAsync(CancellationToken.None);
+        }
+
+        Assert.Null(sink.Error);
+        Assert.True(WordErrorRate.Compute(Sentence, sink.FinalText) <= 0.2, $"heard '{sink.FinalText}'");
+    }
+}
