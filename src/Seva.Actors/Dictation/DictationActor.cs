@@ -1,0 +1,518 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Seva.Actors.Audio;
+using Seva.Actors.Audio.Lame;
+using Seva.Actors.Speech;
+using Seva.Actors.Storage;
+
+namespace Seva.Actors.Dictation;
+
+/// <summary>The logic of one dictation session, written once for any actor host.</summary>
+/// <remarks>Not thread-safe by design: the host runs one call at a time (turn-based). The engine calls
+/// <see cref="ISpeechResultSink"/> from its own threads; those calls only queue the result and ask the
+/// host for a turn (<c>requestTurn</c>), in which <see cref="DrainResultsAsync"/> applies them.</remarks>
+public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
+{
+    private readonly DictationDependencies _deps;
+    private readonly Action<Func<Task>> _requestTurn;
+    private readonly ConcurrentQueue<RecognitionResult> _pending = new();
+    private readonly List<IDictationFollower> _followers = [];
+    private readonly Lock _followersGate = new();
+    private readonly StringBuilder _transcript = new();
+    private readonly TaskCompletionSource<DictationCompleted> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private State _state = State.Created;
+    private Guid _transcriptionId;
+    private string _userId = string.Empty;
+    private int _sampleRate;
+    private long _maxSamples;
+    private long _samplesReceived;
+    private int _wordCount;
+    private string? _partial;
+    private ISpeechStream? _stream;
+    private Resampler? _resampler;
+    private Mp3Encoder? _encoder;
+    private IAudioWriter? _audio;
+    private string? _audioKey;
+    private string? _audioError;
+    private volatile Exception? _engineFailure;
+    private long _lastActivityTimestamp;
+
+    public DictationActor(string sessionId, DictationDependencies deps, Action<Func<Task>> requestTurn)
+    {
+        SessionId = sessionId;
+        _deps = deps;
+        _requestTurn = requestTurn;
+        _lastActivityTimestamp = deps.Time.GetTimestamp();
+    }
+
+    private enum State
+    {
+        Created,
+        Active,
+        Finishing,
+        Finished,
+    }
+
+    public string SessionId { get; }
+
+    public Guid TranscriptionId => _transcriptionId;
+
+    /// <summary>Completes when the session is finalised, whatever ended it.</summary>
+    public Task<DictationCompleted> Completion => _completion.Task;
+
+    /// <summary>Time since the last audio (or the start); read by the idle sweeper outside turns.</summary>
+    public TimeSpan IdleFor => _deps.Time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
+
+    public bool IsActive => _state == State.Active;
+
+    public IDisposable Follow(IDictationFollower follower)
+    {
+        lock (_followersGate)
+        {
+            _followers.Add(follower);
+        }
+
+        return new Unfollow(this, follower);
+    }
+
+    public async Task<DictationStarted> StartAsync(DictationStart start, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (_state != State.Created)
+        {
+            throw new DictationException(DictationError.InvalidState("The session has already started."));
+        }
+
+        if (!DictationQuality.TryGetSampleRate(start.Quality, out _sampleRate))
+        {
+            throw new DictationException(DictationError.InvalidField("quality", $"'{start.Quality}' is not a quality: use low, medium or high."));
+        }
+
+        if (!DictationLanguages.IsSupported(start.Language))
+        {
+            throw new DictationException(DictationError.InvalidField("language", $"'{start.Language}' is not installed: supported languages are {string.Join(", ", DictationLanguages.Supported)}."));
+        }
+
+        var vocabulary = start.Vocabulary.Select(VocabularyEntry.Parse).ToList();
+        try
+        {
+            _stream = await _deps.Engine.OpenStreamAsync(new SpeechStreamOptions(start.Language, vocabulary), this, cancellationToken);
+        }
+        catch (VocabularyException ex)
+        {
+            throw new DictationException(DictationError.InvalidField($"vocabulary[{ex.Index}]", ex.Message));
+        }
+        catch (SpeechEngineException ex)
+        {
+            _deps.Logger.LogError(ex, "Speech engine failed to open a stream for session {SessionId}", SessionId);
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable. Please try again.", Recoverable: false, RetryAfter: 5));
+        }
+
+        var now = _deps.Time.GetUtcNow().UtcDateTime;
+        _userId = start.UserId;
+        _transcriptionId = Guid.CreateVersion7();
+        var record = new TranscriptionRecord
+        {
+            Id = _transcriptionId,
+            UserId = start.UserId,
+            SessionId = SessionId,
+            Quality = start.Quality,
+            Language = start.Language,
+            Specialty = start.Specialty,
+            SampleRate = _sampleRate,
+            IsStreaming = true,
+        };
+        try
+        {
+            await _deps.Records.CreateAsync(record, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _deps.Logger.LogError(ex, "Could not create the record of session {SessionId}", SessionId);
+            await _stream.DisposeAsync();
+            throw new DictationException(new DictationError(DictationErrorCodes.DatabaseError, "Could not create the transcription record. Please try again.", Recoverable: false, RetryAfter: 5));
+        }
+
+        _resampler = new Resampler(_sampleRate, _deps.Engine.SampleRate);
+        _encoder = new Mp3Encoder(_sampleRate, Mp3Encoder.BitrateFor(_sampleRate));
+        _maxSamples = (long)(_deps.Options.MaxRecording.TotalSeconds * _sampleRate);
+        var key = AudioKey.Create(start.UserId, now, _transcriptionId);
+        try
+        {
+            _audio = await _deps.Audio.CreateAsync(key, cancellationToken);
+            _audioKey = key;
+        }
+        catch (AudioStoreException ex)
+        {
+            ReportAudioFailure(ex);
+        }
+
+        _state = State.Active;
+        Touch();
+        _deps.Logger.LogInformation("Dictation {SessionId} started for {UserId} at {SampleRate} Hz", SessionId, start.UserId, _sampleRate);
+        return new DictationStarted(SessionId, _transcriptionId.ToString(), _transcriptionId, _sampleRate);
+    }
+
+    /// <summary>Takes one chunk of 16-bit LE PCM at the session's rate.</summary>
+    public async Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
+    {
+        if (_state != State.Active)
+        {
+            throw new DictationException(DictationError.InvalidState(_state == State.Created
+                ? "Audio before session_start: start the session first."
+                : "Audio after session_end: the session is finishing or finished."));
+        }
+
+        Touch();
+        var samples = pcm.Length / 2;
+        var room = _maxSamples - _samplesReceived;
+        var accepted = (int)Math.Min(samples, room);
+        if (accepted > 0)
+        {
+            await ConsumeAsync(pcm[..(accepted * 2)], cancellationToken);
+        }
+
+        if (accepted < samples)
+        {
+            var minutes = _deps.Options.MaxRecording.TotalMinutes;
+            await FinishAsync(new DictationError(DictationErrorCodes.BufferOverflow, $"Maximum recording duration reached ({minutes:0.#} minutes).", Recoverable: false), cancellationToken);
+        }
+    }
+
+    /// <summary>The client ended the session: decode what is left, keep everything, report completion.</summary>
+    public Task<DictationCompleted> EndAsync(CancellationToken cancellationToken) => FinishAsync(null, cancellationToken);
+
+    /// <summary>No audio for the idle timeout.</summary>
+    public Task<DictationCompleted> TimeOutAsync(CancellationToken cancellationToken)
+    {
+        var minutes = _deps.Options.IdleTimeout.TotalMinutes;
+        return FinishAsync(new DictationError(DictationErrorCodes.SessionTimeout, $"Session closed after {minutes:0.#} minutes without audio.", Recoverable: false), cancellationToken);
+    }
+
+    /// <summary>The client went away without ending: keep what was received, mark the record FAILED.</summary>
+    public Task<DictationCompleted> AbandonAsync(CancellationToken cancellationToken) =>
+        FinishAsync(new DictationError(DictationErrorCodes.WebSocketConnectionFailed, "The connection closed before session_end.", Recoverable: false), cancellationToken);
+
+    /// <summary>Applies results the engine queued (partials go out; finals are appended and saved).</summary>
+    public async Task DrainResultsAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.TryDequeue(out var result))
+        {
+            var piece = new DictationResult(result.SegmentId, result.IsPartial, result.Text, result.Confidence, result.StartTime, result.EndTime);
+            if (result.IsPartial)
+            {
+                _partial = result.Text;
+                Publish(f => f.OnResult(piece));
+                continue;
+            }
+
+            _partial = null;
+            if (_transcript.Length > 0)
+            {
+                _transcript.Append(' ');
+            }
+
+            _transcript.Append(result.Text);
+            _wordCount += HypothesisText.CountWords(result.Text);
+            Publish(f => f.OnResult(piece));
+            try
+            {
+                await _deps.Records.SaveProgressAsync(_transcriptionId, _transcript.ToString(), _wordCount, Duration, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The whole text is written again with the next final and at the end, so nothing is lost.
+                _deps.Logger.LogError(ex, "Could not save progress of session {SessionId}", SessionId);
+                Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the transcript yet; it is kept and saved again.", Recoverable: true)));
+            }
+        }
+
+        if (_engineFailure is not null && _state == State.Active)
+        {
+            await FinishAsync(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service error: the recording so far is kept.", Recoverable: false), cancellationToken);
+        }
+    }
+
+    /// <summary>Called by the host in a turn when it drops the actor: a session still running is
+    /// finalised as abandoned, so nothing received is lost.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_state == State.Active)
+        {
+            await AbandonAsync(CancellationToken.None);
+        }
+
+        _encoder?.Dispose();
+        _encoder = null;
+    }
+
+    void ISpeechResultSink.OnResult(RecognitionResult result)
+    {
+        _pending.Enqueue(result);
+        _requestTurn(() => DrainResultsAsync(CancellationToken.None));
+    }
+
+    void ISpeechResultSink.OnError(Exception failure)
+    {
+        _engineFailure = failure;
+        _deps.Logger.LogError(failure, "Speech engine failed in session {SessionId}", SessionId);
+        _requestTurn(() => DrainResultsAsync(CancellationToken.None));
+    }
+
+    private double Duration => _sampleRate == 0 ? 0 : Pcm.Seconds(_samplesReceived, _sampleRate);
+
+    private async Task ConsumeAsync(ReadOnlyMemory<byte> pcmBytes, CancellationToken cancellationToken)
+    {
+        var count = pcmBytes.Length / 2;
+        var samples = ArrayPool<short>.Shared.Rent(count);
+        var resampled = ArrayPool<short>.Shared.Rent(_resampler!.MaxOutput(count));
+        var mp3 = _audio is null ? null : ArrayPool<byte>.Shared.Rent(Mp3Encoder.MaxOutputBytes(count));
+        try
+        {
+            Pcm.ReadLittleEndian(pcmBytes.Span, samples.AsSpan(0, count));
+            _samplesReceived += count;
+            var n = _resampler.Process(samples.AsSpan(0, count), resampled);
+            try
+            {
+                _stream!.Write(resampled.AsSpan(0, n));
+            }
+            catch (SpeechEngineException ex)
+            {
+                _engineFailure ??= ex;
+            }
+
+            if (mp3 is not null && _audio is not null)
+            {
+                var bytes = _encoder!.Encode(samples.AsSpan(0, count), mp3);
+                await WriteAudioAsync(mp3.AsMemory(0, bytes), cancellationToken);
+            }
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(samples);
+            ArrayPool<short>.Shared.Return(resampled);
+            if (mp3 is not null)
+            {
+                ArrayPool<byte>.Shared.Return(mp3);
+            }
+        }
+
+        if (_engineFailure is not null)
+        {
+            await DrainResultsAsync(cancellationToken);
+        }
+    }
+
+    private async Task WriteAudioAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        if (_audio is null || bytes.IsEmpty)
+        {
+            return;
+        }
+
+        try
+        {
+            await _audio.WriteAsync(bytes, cancellationToken);
+        }
+        catch (AudioStoreException ex)
+        {
+            ReportAudioFailure(ex);
+            await _audio.DisposeAsync();
+            _audio = null;
+        }
+    }
+
+    private void ReportAudioFailure(AudioStoreException ex)
+    {
+        // Transcription goes on without storage; the record says the audio is incomplete.
+        _deps.Logger.LogError(ex, "Saving audio failed for session {SessionId}", SessionId);
+        _audioError = DictationErrorCodes.S3UploadFailed;
+        Publish(f => f.OnError(new DictationError(DictationErrorCodes.S3UploadFailed, "Failed to save audio file. Transcription continues.", Recoverable: true)));
+    }
+
+    private async Task<DictationCompleted> FinishAsync(DictationError? reason, CancellationToken cancellationToken)
+    {
+        if (_state is State.Finishing or State.Finished)
+        {
+            return await _completion.Task;
+        }
+
+        if (_state == State.Created)
+        {
+            throw new DictationException(DictationError.InvalidState("session_end before session_start."));
+        }
+
+        _state = State.Finishing;
+        if (reason is not null)
+        {
+            Publish(f => f.OnError(reason));
+        }
+
+        var errorCode = reason?.Code;
+        var failed = reason?.Code is DictationErrorCodes.TranscribeServiceError or DictationErrorCodes.WebSocketConnectionFailed;
+        await CloseStreamAsync(cancellationToken);
+        if (_engineFailure is not null && errorCode is null)
+        {
+            errorCode = DictationErrorCodes.TranscribeServiceError;
+            failed = true;
+            Publish(f => f.OnError(new DictationError(errorCode, "Transcription service error: the recording so far is kept.", Recoverable: false)));
+        }
+
+        await CloseAudioAsync(cancellationToken);
+        errorCode ??= _audioError;
+        var outcome = new TranscriptionOutcome(_transcript.ToString(), _partial, _wordCount, Math.Round(Duration, 3), _audioKey, errorCode);
+        var status = failed ? TranscriptionStatus.Failed : TranscriptionStatus.Completed;
+        await SaveOutcomeAsync(status, outcome, cancellationToken);
+
+        var completed = new DictationCompleted(SessionId, _transcriptionId, _audioKey, outcome.DurationSeconds, _wordCount, status, errorCode);
+        _state = State.Finished;
+        _deps.Logger.LogInformation("Dictation {SessionId} finished {Status} ({Seconds:F1} s, {Words} words)", SessionId, status, outcome.DurationSeconds, _wordCount);
+        Publish(f => f.OnCompleted(completed));
+        _completion.TrySetResult(completed);
+        return completed;
+    }
+
+    private async Task CloseStreamAsync(CancellationToken cancellationToken)
+    {
+        if (_stream is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_engineFailure is null)
+            {
+                await _stream.CompleteAsync(cancellationToken);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _engineFailure ??= ex;
+        }
+        finally
+        {
+            await _stream.DisposeAsync();
+            _stream = null;
+        }
+
+        // Finals the engine produced while the stream completed are applied before the record closes.
+        var failure = _engineFailure;
+        _engineFailure = null; // the caller reports it once
+        await DrainResultsAsync(cancellationToken);
+        _engineFailure = failure;
+    }
+
+    private async Task CloseAudioAsync(CancellationToken cancellationToken)
+    {
+        if (_encoder is not null && _audio is not null)
+        {
+            var tail = ArrayPool<byte>.Shared.Rent(Mp3Encoder.MaxOutputBytes(0));
+            try
+            {
+                var n = _encoder.Flush(tail);
+                await WriteAudioAsync(tail.AsMemory(0, n), cancellationToken);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(tail);
+            }
+        }
+
+        if (_audio is not null)
+        {
+            try
+            {
+                await _audio.CompleteAsync(cancellationToken);
+            }
+            catch (AudioStoreException ex)
+            {
+                ReportAudioFailure(ex);
+            }
+
+            await _audio.DisposeAsync();
+            _audio = null;
+        }
+
+        _encoder?.Dispose();
+        _encoder = null;
+    }
+
+    private async Task SaveOutcomeAsync(string status, TranscriptionOutcome outcome, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await _deps.Records.FinishAsync(_transcriptionId, status, outcome, cancellationToken);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 3)
+            {
+                _deps.Logger.LogWarning(ex, "Saving the outcome of session {SessionId} failed (attempt {Attempt}); retrying", SessionId, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _deps.Time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                _deps.Logger.LogError(ex, "Saving the outcome of session {SessionId} failed", SessionId);
+                Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the finished transcription record.", Recoverable: false)));
+                return;
+            }
+        }
+    }
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTimestamp, _deps.Time.GetTimestamp());
+
+    private void Publish(Action<IDictationFollower> deliver)
+    {
+        IDictationFollower[] followers;
+        lock (_followersGate)
+        {
+            followers = [.. _followers];
+        }
+
+        foreach (var follower in followers)
+        {
+            try
+            {
+                deliver(follower);
+            }
+            catch (Exception ex)
+            {
+                _deps.Logger.LogWarning(ex, "A follower of session {SessionId} failed", SessionId);
+            }
+        }
+    }
+
+    private sealed class Unfollow(DictationActor actor, IDictationFollower follower) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (actor._followersGate)
+            {
+                actor._followers.Remove(follower);
+            }
+        }
+    }
+}
+
+/// <summary>The services a dictation session uses, grouped so hosts can hand them over in one piece.</summary>
+public sealed record DictationDependencies(
+    ISpeechEngine Engine,
+    TranscriptionStore Records,
+    IAudioStore Audio,
+    DictationOptions Options,
+    TimeProvider Time,
+    ILogger Logger);
+
+/// <summary>Languages the installed model can transcribe.</summary>
+public static class DictationLanguages
+{
+    public static IReadOnlyList<string> Supported { get; } = ["en-US"];
+
+    public static bool IsSupported(string language) =>
+        Supported.Contains(language, StringComparer.OrdinalIgnoreCase) || string.Equals(language, "en", StringComparison.OrdinalIgnoreCase);
+}

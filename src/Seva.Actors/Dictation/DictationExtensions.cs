@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Speech.PocketSphinx;
+using Seva.Actors.Storage;
+
+namespace Seva.Actors.Dictation;
+
+public static class DictationExtensions
+{
+    /// <summary>Live dictation on the embedded defaults: PocketSphinx, SQLite, files, in-process actors.</summary>
+    public static IServiceCollection AddDictationActors(this IServiceCollection services)
+    {
+        services.AddOptions<DictationOptions>()
+            .BindConfiguration(DictationOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+        services.AddPocketSphinx();
+        services.AddSevaStorage();
+        services.AddSingleton<DictationSessions>();
+        services.AddHostedService<IdleSessionSweeper>();
+        return services;
+    }
+
+    private sealed class IdleSessionSweeper(DictationSessions sessions, IOptions<DictationOptions> options, TimeProvider time) : BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            // Check often enough that a session times out within a few percent of its limit.
+            var period = TimeSpan.FromTicks(Math.Clamp(options.Value.IdleTimeout.Ticks / 10, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(10).Ticks));
+            using var timer = new PeriodicTimer(period, time);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                sessions.TimeOutIdleSessions();
+            }
+        }
+    }
+}

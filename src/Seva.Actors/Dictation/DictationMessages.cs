@@ -1,0 +1,63 @@
+namespace Seva.Actors.Dictation;
+
+/// <summary>Capture quality, which fixes the sample rate from capture to record.</summary>
+public static class DictationQuality
+{
+    public const string Low = "low";
+    public const string Medium = "medium";
+    public const string High = "high";
+
+    public static IReadOnlyList<string> All { get; } = [Low, Medium, High];
+
+    public static bool TryGetSampleRate(string quality, out int sampleRate)
+    {
+        sampleRate = quality switch
+        {
+            Low => 8000,
+            Medium => 16000,
+            High => 48000,
+            _ => 0,
+        };
+        return sampleRate != 0;
+    }
+}
+
+/// <summary>What a client asks for when it starts dictating.</summary>
+public sealed record DictationStart(
+    string UserId,
+    string? SessionId,
+    string Quality,
+    string Language,
+    string? Specialty,
+    IReadOnlyList<string> Vocabulary);
+
+public sealed record DictationStarted(string SessionId, string JobId, Guid TranscriptionId, int SampleRate);
+
+/// <summary>A partial or final transcript piece, as followers see it.</summary>
+public sealed record DictationResult(
+    string SegmentId,
+    bool IsPartial,
+    string Text,
+    double Confidence,
+    double StartTime,
+    double EndTime);
+
+public sealed record DictationCompleted(
+    string SessionId,
+    Guid TranscriptionId,
+    string? AudioKey,
+    double TotalDuration,
+    int WordCount,
+    string Status,
+    string? ErrorCode);
+
+/// <summary>Whoever follows a session (a WebSocket, a Blazor circuit). Called inside the session's turn:
+/// implementations must hand the event off and return at once.</summary>
+public interface IDictationFollower
+{
+    void OnResult(DictationResult result);
+
+    void OnError(DictationError error);
+
+    void OnCompleted(DictationCompleted completed);
+}

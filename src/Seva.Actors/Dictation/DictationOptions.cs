@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Seva.Actors.Dictation;
+
+public sealed class DictationOptions
+{
+    public const string SectionName = "Seva:Dictation";
+
+    [Range(1, 10_000)]
+    public int MaxConcurrentSessions { get; set; } = 100;
+
+    /// <summary>A session that gets no audio for this long is finalised with SESSION_TIMEOUT.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Longest recording; audio beyond it is refused with BUFFER_OVERFLOW and the recording kept.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan MaxRecording { get; set; } = TimeSpan.FromMinutes(30);
+
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What a client refused for capacity is told to wait, in seconds.</summary>
+    [Range(1, 3600)]
+    public int RetryAfterSeconds { get; set; } = 30;
+}

@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Hosting;
+using Seva.Actors.Speech;
+using Seva.Actors.Storage;
+
+namespace Seva.Actors.Dictation;
+
+/// <summary>The in-process actor host for dictation: one <see cref="DictationActor"/> per session, each
+/// behind its own mailbox; enforces the concurrent-session limit.</summary>
+public sealed class DictationSessions(
+    ISpeechEngine engine,
+    TranscriptionStore records,
+    IAudioStore audio,
+    IOptions<DictationOptions> options,
+    TimeProvider time,
+    ILoggerFactory loggers) : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, DictationSession> _active = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<DictationSessions>();
+    private int _reserved;
+
+    public int ActiveCount => _active.Count;
+
+    public IEnumerable<DictationSession> Active => _active.Values;
+
+    /// <summary>Starts a session followed by <paramref name="follower"/>. Throws
+    /// <see cref="DictationException"/> (limit, bad fields, engine or database failure).</summary>
+    public async Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        var limit = options.Value.MaxConcurrentSessions;
+        if (Interlocked.Increment(ref _reserved) > limit)
+        {
+            Interlocked.Decrement(ref _reserved);
+            _logger.LogWarning("Refused a dictation session: {Limit} sessions are active", limit);
+            throw new DictationException(DictationError.SessionLimit(options.Value.RetryAfterSeconds));
+        }
+
+        var sessionId = string.IsNullOrWhiteSpace(start.SessionId) ? Guid.NewGuid().ToString() : start.SessionId;
+        var mailbox = new ActorMailbox(_logger);
+        var deps = new DictationDependencies(engine, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
+        var actor = new DictationActor(sessionId, deps, work => mailbox.Post(work));
+        var session = new DictationSession(actor, mailbox);
+        if (!_active.TryAdd(sessionId, session))
+        {
+            Interlocked.Decrement(ref _reserved);
+            await mailbox.DisposeAsync();
+            throw new DictationException(DictationError.InvalidState($"Session {sessionId} is already active."));
+        }
+
+        var subscription = actor.Follow(follower);
+        try
+        {
+            var started = await mailbox.CallAsync(() => actor.StartAsync(start, cancellationToken));
+            _ = RemoveWhenFinishedAsync(session);
+            return (session, started);
+        }
+        catch
+        {
+            subscription.Dispose();
+            _active.TryRemove(sessionId, out _);
+            Interlocked.Decrement(ref _reserved);
+            await mailbox.DisposeAsync();
+            throw;
+        }
+    }
+
+    public DictationSession? Find(string sessionId) => _active.GetValueOrDefault(sessionId);
+
+    /// <summary>Finalises sessions that had no audio for the idle timeout.</summary>
+    public void TimeOutIdleSessions()
+    {
+        var timeout = options.Value.IdleTimeout;
+        foreach (var session in _active.Values)
+        {
+            if (session.Actor.IsActive && session.Actor.IdleFor >= timeout)
+            {
+                session.Mailbox.Post(async () =>
+                {
+                    if (session.Actor.IsActive && session.Actor.IdleFor >= timeout)
+                    {
+                        await session.Actor.TimeOutAsync(CancellationToken.None);
+                    }
+                });
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Shutting down: finalise every running session so its audio and text are kept.
+        foreach (var session in _active.Values)
+        {
+            try
+            {
+                await session.Mailbox.CallAsync(() => session.Actor.DisposeAsync().AsTask());
+            }
+            catch (ObjectDisposedException)
+            {
+                // already closed
+            }
+        }
+    }
+
+    private async Task RemoveWhenFinishedAsync(DictationSession session)
+    {
+        await session.Actor.Completion;
+        _active.TryRemove(session.SessionId, out _);
+        Interlocked.Decrement(ref _reserved);
+        session.Mailbox.Close();
+    }
+}
+
+/// <summary>A running session as its client sees it: every call is a turn of the session's actor.</summary>
+public sealed class DictationSession
+{
+    internal DictationSession(DictationActor actor, ActorMailbox mailbox)
+    {
+        Actor = actor;
+        Mailbox = mailbox;
+    }
+
+    public string SessionId => Actor.SessionId;
+
+    public Guid TranscriptionId => Actor.TranscriptionId;
+
+    public Task<DictationCompleted> Completion => Actor.Completion;
+
+    internal DictationActor Actor { get; }
+
+    internal ActorMailbox Mailbox { get; }
+
+    public Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken) =>
+        Call(() => Actor.AcceptAudioAsync(pcm, cancellationToken));
+
+    public Task<DictationCompleted> EndAsync(CancellationToken cancellationToken) =>
+        Call(() => Actor.EndAsync(cancellationToken));
+
+    /// <summary>The client is gone: keep what was received and close the record.</summary>
+    public Task<DictationCompleted> AbandonAsync() =>
+        Call(() => Actor.AbandonAsync(CancellationToken.None));
+
+    public IDisposable Follow(IDictationFollower follower) => Actor.Follow(follower);
+
+    private async Task Call(Func<Task> call)
+    {
+        try
+        {
+            await Mailbox.CallAsync(call);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new DictationException(DictationError.InvalidState("The session has ended."));
+        }
+    }
+
+    private async Task<DictationCompleted> Call(Func<Task<DictationCompleted>> call)
+    {
+        try
+        {
+            return await Mailbox.CallAsync(call);
+        }
+        catch (ObjectDisposedException) when (Actor.Completion.IsCompleted)
+        {
+            return await Actor.Completion; // it ended meanwhile (timeout, overflow): that is the answer
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+using System.Text;
+
+namespace Seva.Actors.Storage;
+
+/// <summary>Storage keys for recordings: <c>audio/{user_id}/{YYYYMMDD_HHMMSS}_{uuid}.mp3</c>.</summary>
+public static class AudioKey
+{
+    public static string Create(string userId, DateTime utc, Guid id) =>
+        string.Create(CultureInfo.InvariantCulture, $"audio/{SafeUserId(userId)}/{utc:yyyyMMdd_HHmmss}_{id:D}.mp3");
+
+    /// <summary>Makes a user id safe as one key segment, reversibly: letters, digits, '.' and '-' stay;
+    /// every other byte of its UTF-8 becomes <c>_XX</c> (hex), and a leading '.' is escaped too, so no id
+    /// can become "." or "..", contain '/', or collide with another id.</summary>
+    public static string SafeUserId(string userId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        var builder = new StringBuilder(userId.Length);
+        var bytes = Encoding.UTF8.GetBytes(userId);
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            var b = bytes[i];
+            var keep = (b is >= (byte)'a' and <= (byte)'z') || (b is >= (byte)'A' and <= (byte)'Z') ||
+                       (b is >= (byte)'0' and <= (byte)'9') || b == '-' || (b == '.' && i > 0);
+            if (keep)
+            {
+                builder.Append((char)b);
+            }
+            else
+            {
+                builder.Append('_').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+            }
+        }
+
+        return builder.ToString();
+    }
+}

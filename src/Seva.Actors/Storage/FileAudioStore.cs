@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Options;
+
+namespace Seva.Actors.Storage;
+
+/// <summary>Keeps recordings as files under <c>{DataDirectory}/{key}</c>.</summary>
+public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioStore
+{
+    private readonly string _root = options.Value.FullDataDirectory;
+
+    public Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, 16 * 1024, useAsync: true);
+            return Task.FromResult<IAudioWriter>(new FileAudioWriter(key, stream));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioStoreException($"Could not create {key}: {ex.Message}", ex);
+        }
+    }
+
+    public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        Stream? stream = File.Exists(path)
+            ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024, useAsync: true)
+            : null;
+        return Task.FromResult(stream);
+    }
+
+    public Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        File.Delete(PathFor(key));
+        return Task.CompletedTask;
+    }
+
+    private string PathFor(string key)
+    {
+        var path = Path.GetFullPath(Path.Combine(_root, key));
+        if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"Key '{key}' points outside the data directory.", nameof(key));
+        }
+
+        return path;
+    }
+
+    private sealed class FileAudioWriter(string key, FileStream stream) : IAudioWriter
+    {
+        public string Key { get; } = key;
+
+        public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await stream.WriteAsync(data, cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw new AudioStoreException($"Could not write {Key}: {ex.Message}", ex);
+            }
+        }
+
+        public async Task FlushAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                await stream.FlushAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                throw new AudioStoreException($"Could not write {Key}: {ex.Message}", ex);
+            }
+        }
+
+        public Task CompleteAsync(CancellationToken cancellationToken) => FlushAsync(cancellationToken);
+
+        public ValueTask DisposeAsync() => stream.DisposeAsync();
+    }
+}

@@ -1,0 +1,51 @@
+namespace Seva.Actors.Storage;
+
+/// <summary>One dictation's database record (table <c>transcriptions</c>).</summary>
+public sealed class TranscriptionRecord
+{
+    public Guid Id { get; set; }
+
+    public required string UserId { get; set; }
+
+    public required string SessionId { get; set; }
+
+    public string Status { get; set; } = TranscriptionStatus.InProgress;
+
+    public string TranscriptText { get; set; } = string.Empty;
+
+    public string? PartialTranscript { get; set; }
+
+    public string? AudioKey { get; set; }
+
+    public double AudioDurationSeconds { get; set; }
+
+    public int SampleRate { get; set; }
+
+    public required string Quality { get; set; }
+
+    public required string Language { get; set; }
+
+    public string? Specialty { get; set; }
+
+    public bool IsStreaming { get; set; } = true;
+
+    public int WordCount { get; set; }
+
+    public string? ErrorCode { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public DateTime UpdatedAt { get; set; }
+}
+
+/// <summary>Record statuses and the only transitions allowed between them.</summary>
+public static class TranscriptionStatus
+{
+    public const string InProgress = "IN_PROGRESS";
+    public const string Completed = "COMPLETED";
+    public const string Failed = "FAILED";
+
+    /// <summary>IN_PROGRESS -> COMPLETED | FAILED; finished records never change status again.</summary>
+    public static bool CanTransition(string from, string to) =>
+        from == InProgress && to is Completed or Failed;
+}

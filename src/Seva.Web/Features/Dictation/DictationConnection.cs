@@ -1,0 +1,266 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using Seva.Actors.Audio;
+using Seva.Actors.Dictation;
+
+namespace Seva.Web.Features.Dictation;
+
+/// <summary>One WebSocket of the dictation API: reads frames into the session, writes its events out.</summary>
+/// <remarks>All sends go through one queue and one writer loop, because a WebSocket allows one send at a
+/// time; the session's events arrive on its actor's turn and are only queued here. Errors are per
+/// message: a bad frame gets an error and the socket reads on.</remarks>
+internal sealed class DictationConnection(
+    WebSocket socket,
+    string userId,
+    DictationSessions sessions,
+    DictationOptions options,
+    TimeProvider time,
+    ILogger logger) : IDictationFollower
+{
+    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    private DictationSession? _session;
+    private bool _ended;
+
+    public async Task RunAsync(CancellationToken aborted)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var writer = WriteLoopAsync(stop.Token);
+        var heartbeat = HeartbeatLoopAsync(stop.Token);
+        try
+        {
+            await ReadLoopAsync(stop.Token);
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            logger.LogInformation("Dictation socket closed abruptly: {Reason}", ex.Message);
+        }
+        finally
+        {
+            if (_session is { } session && !session.Completion.IsCompleted)
+            {
+                // The client went away mid-session: keep everything it sent.
+                try
+                {
+                    await session.AbandonAsync();
+                }
+                catch (DictationException)
+                {
+                    // it finished on its own meanwhile
+                }
+            }
+
+            _outbound.Writer.TryComplete();
+            await stop.CancelAsync();
+            await Task.WhenAll(Quietly(writer), Quietly(heartbeat));
+        }
+    }
+
+    public void OnResult(DictationResult result) => Send(new TranscriptionResultMessage(
+        result.IsPartial, result.Text, result.SegmentId, Now, result.Confidence, result.StartTime, result.EndTime));
+
+    public void OnError(DictationError error) => SendError(error);
+
+    public void OnCompleted(DictationCompleted completed)
+    {
+        Send(new SessionCompleteMessage(completed.SessionId, completed.TranscriptionId.ToString(), completed.AudioKey, completed.TotalDuration, completed.WordCount, Now));
+        var status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed
+            ? WebSocketCloseStatus.InternalServerError
+            : WebSocketCloseStatus.NormalClosure;
+        _outbound.Writer.TryWrite(new Outbound(null, status));
+    }
+
+    private double Now => DictationProtocol.Timestamp(time);
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        // One frame may be at most 64 KiB; one byte more tells us it was too long.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(AudioFrame.MaxFrameBytes, DictationProtocol.MaxTextMessageBytes) + 1);
+        try
+        {
+            while (socket.State == WebSocketState.Open)
+            {
+                var (type, length, tooLong) = await ReceiveMessageAsync(buffer, cancellationToken);
+                if (type == WebSocketMessageType.Close)
+                {
+                    return;
+                }
+
+                if (tooLong)
+                {
+                    SendError(type == WebSocketMessageType.Binary
+                        ? DictationError.InvalidAudio($"Audio frame over the {AudioFrame.MaxFrameBytes}-byte limit: send shorter chunks (250 ms is 8 KB at 16 kHz).")
+                        : DictationError.InvalidField("message", $"text message over {DictationProtocol.MaxTextMessageBytes} bytes"));
+                    continue;
+                }
+
+                try
+                {
+                    if (type == WebSocketMessageType.Binary)
+                    {
+                        await OnAudioAsync(buffer.AsMemory(0, length), cancellationToken);
+                    }
+                    else
+                    {
+                        await OnTextAsync(buffer.AsSpan(0, length).ToArray(), cancellationToken);
+                    }
+                }
+                catch (DictationException ex)
+                {
+                    SendError(ex.Error);
+                    if (ex.Error.Code == DictationErrorCodes.SessionLimitExceeded)
+                    {
+                        _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.EndpointUnavailable));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<(WebSocketMessageType Type, int Length, bool TooLong)> ReceiveMessageAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        var tooLong = false;
+        while (true)
+        {
+            var target = tooLong ? buffer.AsMemory() : buffer.AsMemory(length);
+            if (target.IsEmpty)
+            {
+                tooLong = true;
+                target = buffer.AsMemory();
+            }
+
+            var result = await socket.ReceiveAsync(target, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (WebSocketMessageType.Close, 0, false);
+            }
+
+            if (!tooLong)
+            {
+                length += result.Count;
+            }
+
+            var limit = result.MessageType == WebSocketMessageType.Binary ? AudioFrame.MaxFrameBytes : DictationProtocol.MaxTextMessageBytes;
+            if (length > limit)
+            {
+                tooLong = true; // read and drop the rest of the message, then report it
+            }
+
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, length, tooLong);
+            }
+        }
+    }
+
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    {
+        if (_session is null || _ended)
+        {
+            throw new DictationException(DictationError.InvalidState(_ended
+                ? "Audio after session_end: the session is finishing or finished."
+                : "Audio before session_start: send session_start first."));
+        }
+
+        if (!AudioFrame.TryParse(frame.Span, out _, out var error))
+        {
+            throw new DictationException(DictationError.InvalidAudio(error));
+        }
+
+        await _session.AcceptAudioAsync(frame[1..], cancellationToken);
+    }
+
+    private async Task OnTextAsync(byte[] utf8, CancellationToken cancellationToken)
+    {
+        switch (DictationProtocol.Parse(utf8))
+        {
+            case SessionStartMessage start:
+                if (_session is not null)
+                {
+                    throw new DictationException(DictationError.InvalidState("A session is already running on this connection: one session per socket."));
+                }
+
+                var (session, started) = await sessions.StartAsync(
+                    new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary),
+                    this,
+                    cancellationToken);
+                _session = session;
+                Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, Now));
+                break;
+
+            case SessionEnd end:
+                if (_session is null)
+                {
+                    throw new DictationException(DictationError.InvalidState("session_end before session_start."));
+                }
+
+                if (end.SessionId is not null && end.SessionId != _session.SessionId)
+                {
+                    throw new DictationException(DictationError.InvalidField("session_id", $"'{end.SessionId}' is not the session on this connection ({_session.SessionId})"));
+                }
+
+                if (_ended)
+                {
+                    throw new DictationException(DictationError.InvalidState("session_end was already received."));
+                }
+
+                _ended = true;
+                await _session.EndAsync(cancellationToken); // session_complete follows through OnCompleted
+                break;
+        }
+    }
+
+    private void SendError(DictationError error) => Send(new ErrorMessage(
+        error.Code, error.Message, error.Recoverable, error.RetryAfter, Now, new ErrorContext(_session?.SessionId)));
+
+    private void Send<T>(T message) =>
+        _outbound.Writer.TryWrite(new Outbound(JsonSerializer.SerializeToUtf8Bytes(message, DictationProtocol.Json), null));
+
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (socket.State != WebSocketState.Open)
+            {
+                continue; // the client is gone; drop what it can no longer receive
+            }
+
+            if (message.Close is { } close)
+            {
+                await socket.CloseOutputAsync(close, close == WebSocketCloseStatus.NormalClosure ? "session complete" : "session ended", cancellationToken);
+                continue;
+            }
+
+            await socket.SendAsync(message.Json!, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+    }
+
+    private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            Send(new HeartbeatMessage(Now));
+        }
+    }
+
+    private static async Task Quietly(Task task)
+    {
+        try
+        {
+            await task;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        {
+            // the socket is going away
+        }
+    }
+
+    private sealed record Outbound(byte[]? Json, WebSocketCloseStatus? Close);
+}

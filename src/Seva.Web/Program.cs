@@ -1,0 +1,20 @@
+using Seva.Web.Components;
+using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.Dictation;
+using Seva.Web.Features.Transcriptions;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddSevaUi();
+builder.AddApiKeys();
+builder.AddDictation();
+
+var app = builder.Build();
+app.UseSevaUi();
+app.UseApiKeys();
+app.MapDictationApi();
+app.MapTranscriptionsApi();
+app.MapSevaUi();
+app.Run();
+
+/// <summary>Entry point, visible to integration tests (WebApplicationFactory).</summary>
+public partial class Program;
