@@ -6,7 +6,7 @@ namespace Seva.Actors.Audio;
 /// one instance per stream.</remarks>
 public sealed class Resampler
 {
-    private const int TapsPerPhaseUnit = 32;
+    private const int TapsPerPhaseUnit = 64;
 
     private readonly int _up;
     private readonly int _down;
@@ -100,7 +100,7 @@ public sealed class Resampler
     {
         // Low-pass at the lower Nyquist frequency (with a little guard band), at the up-sampled rate.
         var length = taps * up;
-        var cutoff = 0.92 * 0.5 / Math.Max(up, down); // cycles per up-sampled sample
+        var cutoff = 0.95 * 0.5 / Math.Max(up, down); // cycles per up-sampled sample
         var filter = new float[length];
         var centre = (length - 1) / 2.0;
         for (var n = 0; n < length; n++)

@@ -7,7 +7,7 @@ namespace Seva.Actors.Tests.Speech;
 [Collection(EngineCollection.Name)]
 public sealed class PocketSphinxEngineTests(EngineFixture fixture)
 {
-    private const string Sentence = "the patient presents with chest pain and shortness of breath";
+    private const string Sentence = "she has a history of diabetes and high blood pressure";
 
     [Fact]
     public async Task Stream_SpokenSentence_FinalHoldsTheWords()
