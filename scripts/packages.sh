@@ -1,0 +1,27 @@
+# Debian packages Seva needs, sourced by scripts/run and scripts/test.
+# Runtime: speech recognition (PocketSphinx + US English model) and MP3 encoding (LAME).
+RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0)
+# Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
+# raw engine (pocketsphinx_continuous) to compare against.
+TEST_PACKAGES=(flite mpg123 pocketsphinx)
+
+# Installs whatever of the given packages is missing, with sudo when not root.
+ensure_packages() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+ensure_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "The .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux-debian), then run this again." >&2
+    exit 1
+  fi
+}
