@@ -54,6 +54,7 @@ public sealed class DictationClient : IAsyncDisposable
     /// <summary>Sends session_start and waits for its ack (or an error).</summary>
     public async Task<JsonObject> StartAsync(string quality = "medium", string[]? vocabulary = null, string? sessionId = null)
     {
+        var seen = Messages.Count;
         await SendJsonAsync(new Dictionary<string, object?>
         {
             ["type"] = "session_start",
@@ -64,7 +65,7 @@ public sealed class DictationClient : IAsyncDisposable
             ["vocabulary"] = vocabulary ?? [],
             ["timestamp"] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0,
         });
-        return await WaitForAsync(m => (string?)m["type"] is "session_ack" or "error", TimeSpan.FromSeconds(20));
+        return await WaitForAsync(m => (string?)m["type"] is "session_ack" or "error", TimeSpan.FromSeconds(20), skip: seen);
     }
 
     /// <summary>Streams samples in 250 ms frames at real-time pace.</summary>
@@ -91,12 +92,13 @@ public sealed class DictationClient : IAsyncDisposable
     public Task EndAsync(string? sessionId = null) =>
         SendJsonAsync(new Dictionary<string, object?> { ["type"] = "session_end", ["session_id"] = sessionId, ["timestamp"] = 0 });
 
-    public async Task<JsonObject> WaitForAsync(Func<JsonObject, bool> predicate, TimeSpan timeout)
+    /// <summary>Waits for the first message matching <paramref name="predicate"/>, after the first <paramref name="skip"/>.</summary>
+    public async Task<JsonObject> WaitForAsync(Func<JsonObject, bool> predicate, TimeSpan timeout, int skip = 0)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            var found = Messages.FirstOrDefault(predicate);
+            var found = Messages.Skip(skip).FirstOrDefault(predicate);
             if (found is not null)
             {
                 return found;
@@ -110,7 +112,7 @@ public sealed class DictationClient : IAsyncDisposable
             await Task.Delay(20);
         }
 
-        return Messages.FirstOrDefault(predicate)
+        return Messages.Skip(skip).FirstOrDefault(predicate)
             ?? throw new TimeoutException($"No matching message within {timeout}; got: {string.Join(" | ", Messages.Select(m => m.ToJsonString()))}");
     }
 

@@ -99,7 +99,7 @@ internal sealed class DictationConnection(
                 {
                     if (type == WebSocketMessageType.Binary)
                     {
-                        await OnAudioAsync(buffer.AsMemory(0, length), cancellationToken);
+                        await OnAudioAsync(buffer.AsMemory(0, length));
                     }
                     else
                     {
@@ -159,7 +159,7 @@ internal sealed class DictationConnection(
         }
     }
 
-    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame)
     {
         if (_session is null || _ended)
         {
@@ -173,7 +173,8 @@ internal sealed class DictationConnection(
             throw new DictationException(DictationError.InvalidAudio(error));
         }
 
-        await _session.AcceptAudioAsync(frame[1..], cancellationToken);
+        // Not cancelled by the socket: once a frame is read, it is kept whatever the client does next.
+        await _session.AcceptAudioAsync(frame[1..], CancellationToken.None);
     }
 
     private async Task OnTextAsync(byte[] utf8, CancellationToken cancellationToken)
@@ -211,8 +212,24 @@ internal sealed class DictationConnection(
                 }
 
                 _ended = true;
-                await _session.EndAsync(cancellationToken); // session_complete follows through OnCompleted
+
+                // Finishing decodes what is queued and saves the record; the reader goes on meanwhile, so a
+                // frame sent after session_end is answered (INVALID_SESSION_STATE) rather than left waiting.
+                _ = FinishAsync(_session);
                 break;
+        }
+    }
+
+    private async Task FinishAsync(DictationSession session)
+    {
+        try
+        {
+            // Not tied to the socket: a client that leaves right after session_end still gets its record.
+            await session.EndAsync(CancellationToken.None); // session_complete follows through OnCompleted
+        }
+        catch (DictationException ex)
+        {
+            SendError(ex.Error);
         }
     }
 
