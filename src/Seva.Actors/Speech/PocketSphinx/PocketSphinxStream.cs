@@ -108,9 +108,16 @@ internal sealed class PocketSphinxStream : ISpeechStream
         {
             if (chunk.Buffer is null)
             {
-                if (!_abandoned && _fault is null)
+                if (_fault is null)
                 {
-                    EndUtterance(startNext: false);
+                    if (_abandoned)
+                    {
+                        CloseUtteranceQuietly();
+                    }
+                    else
+                    {
+                        EndUtterance(startNext: false);
+                    }
                 }
 
                 _completed.TrySetResult();
@@ -227,6 +234,17 @@ internal sealed class PocketSphinxStream : ISpeechStream
         _lastPartialAt = now;
         var end = _samplesDecoded / (double)EngineRate;
         _sink.OnResult(new RecognitionResult(_segmentId!, IsPartial: true, text, Confidence: 0, _utteranceStart, end, []));
+    }
+
+    /// <summary>Ends an open utterance without reporting it, so the decoder goes back to the pool idle
+    /// (the library refuses to start an utterance while one is open).</summary>
+    private void CloseUtteranceQuietly()
+    {
+        if (_utteranceStarted)
+        {
+            _decoder.EndUtterance();
+            _utteranceStarted = false;
+        }
     }
 
     private void EndUtterance(bool startNext)

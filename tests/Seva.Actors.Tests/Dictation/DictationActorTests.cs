@@ -1,0 +1,268 @@
+using Microsoft.Extensions.Time.Testing;
+using Seva.Actors.Dictation;
+using Seva.Actors.Speech;
+using Seva.Actors.Storage;
+using Seva.Actors.Tests.Support;
+
+namespace Seva.Actors.Tests.Dictation;
+
+[Collection(EngineCollection.Name)]
+public sealed class DictationActorTests(EngineFixture fixture)
+{
+    private const string Sentence = "she has a history of diabetes and high blood pressure";
+
+    private static short[] Spoken(int rate = 16000)
+    {
+        var wav = Flite.Speak(Sentence);
+        short[] speech = [.. wav.Samples, .. new short[16000]];
+        if (rate == 16000)
+        {
+            return speech;
+        }
+
+        var resampler = new Seva.Actors.Audio.Resampler(16000, rate);
+        var output = new short[resampler.MaxOutput(speech.Length)];
+        return output[..resampler.Process(speech, output)];
+    }
+
+    [Theory]
+    [InlineData("low", 8000)]
+    [InlineData("medium", 16000)]
+    [InlineData("high", 48000)]
+    public async Task Session_OneSampleRateFromCaptureToRecordAndMp3(string quality, int rate)
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(quality), new RecordingFollower(), CancellationToken.None);
+        Assert.Equal(rate, started.SampleRate);
+        Assert.Equal(TranscriptionStatus.InProgress, (await harness.RecordAsync(started.TranscriptionId)).Status);
+
+        await ActorHarness.SendAsync(session, new short[rate], rate);
+        var completed = await session.EndAsync(CancellationToken.None);
+
+        var record = await harness.RecordAsync(started.TranscriptionId);
+        Assert.Equal(TranscriptionStatus.Completed, record.Status);
+        Assert.Equal(rate, record.SampleRate);
+        Assert.Equal(1.0, record.AudioDurationSeconds, 3);
+        var mp3 = Mp3Frames.Read(await harness.AudioAsync(completed.AudioKey!));
+        Assert.Equal(rate, mp3.SampleRate);
+        Assert.True(record.UpdatedAt >= record.CreatedAt);
+    }
+
+    [Fact]
+    public async Task Final_IsSavedToTheRecordAsItComes_BeforeTheSessionEnds()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var follower = new RecordingFollower();
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        await ActorHarness.SendAsync(session, Spoken(), 16000);
+
+        await Poll.UntilAsync(() => follower.Finals.Count > 0);
+        var record = await Poll.UntilAsync(async () => await harness.RecordAsync(started.TranscriptionId), r => r.TranscriptText.Length > 0);
+        Assert.Equal(TranscriptionStatus.InProgress, record.Status);
+        Assert.Contains("diabetes", record.TranscriptText, StringComparison.Ordinal);
+        await session.EndAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task DatabaseFailsMidSession_DatabaseErrorIsRecoverable_AndTheFullTextIsSavedLater()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var follower = new RecordingFollower();
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        harness.Sql("ALTER TABLE transcriptions RENAME TO transcriptions_away");
+
+        await ActorHarness.SendAsync(session, Spoken(), 16000);
+        await Poll.UntilAsync(() => follower.Errors.Any(e => e.Code == DictationErrorCodes.DatabaseError));
+        Assert.True(follower.Errors.First(e => e.Code == DictationErrorCodes.DatabaseError).Recoverable);
+        Assert.NotEmpty(follower.Finals); // transcription went on
+
+        harness.Sql("ALTER TABLE transcriptions_away RENAME TO transcriptions");
+        var completed = await session.EndAsync(CancellationToken.None);
+        var record = await harness.RecordAsync(started.TranscriptionId);
+        Assert.Equal(TranscriptionStatus.Completed, record.Status);
+        Assert.Equal(string.Join(' ', follower.Finals.Select(f => f.Text)), record.TranscriptText);
+        Assert.Equal(completed.WordCount, record.WordCount);
+    }
+
+    [Fact]
+    public async Task AudioStoreFails_S3UploadFailed_TranscriptionGoesOn()
+    {
+        await using var harness = new ActorHarness(fixture.Engine, wrapAudio: inner => new FailingAudioStore(inner, failAfterBytes: 2000));
+        var follower = new RecordingFollower();
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        await ActorHarness.SendAsync(session, Spoken(), 16000);
+        var completed = await session.EndAsync(CancellationToken.None);
+
+        var error = Assert.Single(follower.Errors, e => e.Code == DictationErrorCodes.S3UploadFailed);
+        Assert.True(error.Recoverable);
+        Assert.Contains("diabetes", string.Join(' ', follower.Finals.Select(f => f.Text)), StringComparison.Ordinal);
+        var record = await harness.RecordAsync(started.TranscriptionId);
+        Assert.Equal(TranscriptionStatus.Completed, record.Status);
+        Assert.Equal(DictationErrorCodes.S3UploadFailed, record.ErrorCode);
+        Assert.Equal(completed.WordCount, record.WordCount);
+    }
+
+    [Fact]
+    public async Task EngineFails_TranscribeServiceError_RecordFailedKeepingTextAndAudio()
+    {
+        var engine = new FailingEngine(fixture.Engine, failAfterSeconds: 6.0);
+        await using var harness = new ActorHarness(engine);
+        var follower = new RecordingFollower();
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var audio = Spoken();
+        await ActorHarness.SendAsync(session, audio, 16000);
+        await Poll.UntilAsync(() => follower.Finals.Count > 0);
+        // The engine fails during this; the session then ends, refusing the rest of the audio.
+        await Assert.ThrowsAsync<DictationException>(() => ActorHarness.SendAsync(session, audio, 16000));
+        var completed = await session.Completion.WaitAsync(TimeSpan.FromSeconds(20));
+
+        var error = Assert.Single(follower.Errors, e => e.Code == DictationErrorCodes.TranscribeServiceError);
+        Assert.False(error.Recoverable);
+        Assert.Equal(TranscriptionStatus.Failed, completed.Status);
+        var record = await harness.RecordAsync(started.TranscriptionId);
+        Assert.Equal(TranscriptionStatus.Failed, record.Status);
+        Assert.Equal(DictationErrorCodes.TranscribeServiceError, record.ErrorCode);
+        Assert.Contains("diabetes", record.TranscriptText, StringComparison.Ordinal);
+        Assert.True(Mp3Frames.Read(await harness.AudioAsync(record.AudioKey!)).Duration > 4.0);
+    }
+
+    [Fact]
+    public async Task NoAudioForTheIdleTimeout_SessionTimeout_Finalised()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { IdleTimeout = TimeSpan.FromMinutes(5) }, time);
+        var follower = new RecordingFollower();
+        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        await ActorHarness.SendAsync(session, new short[8000], 16000);
+
+        time.Advance(TimeSpan.FromMinutes(4));
+        harness.Sessions.TimeOutIdleSessions();
+        Assert.False(session.Completion.IsCompleted);
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        harness.Sessions.TimeOutIdleSessions();
+        var completed = await session.Completion.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(follower.Errors, e => e.Code == DictationErrorCodes.SessionTimeout);
+        Assert.Equal(DictationErrorCodes.SessionTimeout, completed.ErrorCode);
+        Assert.Equal(TranscriptionStatus.Completed, (await harness.RecordAsync(started.TranscriptionId)).Status);
+        await Poll.UntilAsync(() => harness.Sessions.ActiveCount == 0);
+    }
+
+    [Fact]
+    public async Task SessionsOverTheLimit_AreRefused_AndTheSlotFreesAtTheEnd()
+    {
+        await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { MaxConcurrentSessions = 1, RetryAfterSeconds = 7 });
+        var (first, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        Assert.Equal(DictationErrorCodes.SessionLimitExceeded, refused.Error.Code);
+        Assert.Equal(7, refused.Error.RetryAfter);
+
+        await first.EndAsync(CancellationToken.None);
+        await Poll.UntilAsync(() => harness.Sessions.ActiveCount == 0);
+        var (second, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        await second.EndAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task AudioAfterEnd_IsInvalidSessionState()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var (session, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        await session.EndAsync(CancellationToken.None);
+        var ex = await Assert.ThrowsAsync<DictationException>(() => session.AcceptAudioAsync(new byte[320], CancellationToken.None));
+        Assert.Equal(DictationErrorCodes.InvalidSessionState, ex.Error.Code);
+    }
+
+    [Fact]
+    public async Task UnknownCustomWordWithoutPronunciation_NamesTheVocabularyEntry_AndNoRecordIsLeftOpen()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var ex = await Assert.ThrowsAsync<DictationException>(() =>
+            harness.Sessions.StartAsync(ActorHarness.Start("medium", "heart", "zzqxv"), new RecordingFollower(), CancellationToken.None));
+        Assert.StartsWith("vocabulary[1]:", ex.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(0, harness.Sessions.ActiveCount);
+        Assert.Equal(0, (await harness.Records.ListAsync("user-1", 1, 10, CancellationToken.None)).Total);
+    }
+
+    [Fact]
+    public async Task RecordsLeftInProgressByACrash_BecomeFailedAtStartUp_KeepingTheirText()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        var id = Guid.CreateVersion7();
+        await harness.Records.CreateAsync(new TranscriptionRecord { Id = id, UserId = "user-1", SessionId = "s", Quality = "medium", Language = "en-US" }, CancellationToken.None);
+        await harness.Records.SaveProgressAsync(id, "kept words", 2, 3.5, CancellationToken.None);
+
+        Assert.Equal(1, await harness.Records.FailAbandonedAsync(CancellationToken.None));
+        var record = await harness.RecordAsync(id);
+        Assert.Equal(TranscriptionStatus.Failed, record.Status);
+        Assert.Equal("kept words", record.TranscriptText);
+    }
+
+    /// <summary>An audio store whose writes fail after some bytes, as a full disk or lost bucket would.</summary>
+    private sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes) : IAudioStore
+    {
+        public async Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken) =>
+            new Writer(await inner.CreateAsync(key, cancellationToken), failAfterBytes);
+
+        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        private sealed class Writer(IAudioWriter inner, int failAfterBytes) : IAudioWriter
+        {
+            private int _written;
+
+            public string Key => inner.Key;
+
+            public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+            {
+                _written += data.Length;
+                return _written > failAfterBytes
+                    ? throw new AudioStoreException("disk full")
+                    : inner.WriteAsync(data, cancellationToken);
+            }
+
+            public Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+
+            public Task CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+
+    /// <summary>The real engine, made to fail after some audio, as a crashed engine would.</summary>
+    private sealed class FailingEngine(ISpeechEngine inner, double failAfterSeconds) : ISpeechEngine
+    {
+        public int SampleRate => inner.SampleRate;
+
+        public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions options, ISpeechResultSink sink, CancellationToken cancellationToken) =>
+            new Stream(await inner.OpenStreamAsync(options, sink, cancellationToken), sink, failAfterSeconds);
+
+        private sealed class Stream(ISpeechStream inner, ISpeechResultSink sink, double failAfterSeconds) : ISpeechStream
+        {
+            private bool _failed;
+
+            public double SecondsWritten => inner.SecondsWritten;
+
+            public void Write(ReadOnlySpan<short> samples)
+            {
+                if (_failed)
+                {
+                    throw new SpeechEngineException("engine is down");
+                }
+
+                inner.Write(samples);
+                if (inner.SecondsWritten > failAfterSeconds)
+                {
+                    _failed = true;
+                    sink.OnError(new SpeechEngineException("engine crashed"));
+                }
+            }
+
+            public Task CompleteAsync(CancellationToken cancellationToken) =>
+                _failed ? Task.FromException(new SpeechEngineException("engine is down")) : inner.CompleteAsync(cancellationToken);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Dictation;
+using Seva.Actors.Speech;
+using Seva.Actors.Storage;
+
+namespace Seva.Actors.Tests.Support;
+
+/// <summary>Dictation sessions over a real SQLite file and audio directory, with the engine given.</summary>
+public sealed class ActorHarness : IAsyncDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "seva-actor-" + Guid.NewGuid().ToString("N"));
+
+    public ActorHarness(ISpeechEngine engine, DictationOptions? options = null, TimeProvider? time = null, Func<IAudioStore, IAudioStore>? wrapAudio = null)
+    {
+        Directory.CreateDirectory(_directory);
+        Time = time ?? TimeProvider.System;
+        var storage = Options.Create(new StorageOptions { DataDirectory = _directory });
+        Contexts = new Factory(storage.Value.SqliteConnectionString);
+        using (var db = Contexts.CreateDbContext())
+        {
+            db.Database.Migrate();
+        }
+
+        Records = new TranscriptionStore(Contexts, Time);
+        FileAudio = new FileAudioStore(storage);
+        Sessions = new DictationSessions(engine, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance);
+    }
+
+    public TimeProvider Time { get; }
+
+    public IDbContextFactory<SevaDbContext> Contexts { get; }
+
+    public TranscriptionStore Records { get; }
+
+    public FileAudioStore FileAudio { get; }
+
+    public DictationSessions Sessions { get; }
+
+    public static DictationStart Start(string quality = "medium", params string[] vocabulary) =>
+        new("user-1", null, quality, "en-US", "PRIMARYCARE", vocabulary);
+
+    public async Task<TranscriptionRecord> RecordAsync(Guid id) =>
+        (await Records.FindAsync("user-1", id, CancellationToken.None))!;
+
+    public async Task<byte[]> AudioAsync(string key)
+    {
+        await using var stream = (await FileAudio.OpenReadAsync(key, CancellationToken.None))!;
+        using var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        return copy.ToArray();
+    }
+
+    public void Sql(string sql)
+    {
+        using var db = Contexts.CreateDbContext();
+        db.Database.ExecuteSqlRaw(sql);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Sessions.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    public static byte[] Pcm(short[] samples)
+    {
+        var bytes = new byte[samples.Length * 2];
+        Seva.Actors.Audio.Pcm.WriteLittleEndian(samples, bytes);
+        return bytes;
+    }
+
+    /// <summary>Sends audio in 250 ms chunks (as fast as the session takes it).</summary>
+    public static async Task SendAsync(DictationSession session, short[] samples, int rate)
+    {
+        foreach (var chunk in samples.Chunk(rate / 4))
+        {
+            await session.AcceptAudioAsync(Pcm(chunk), CancellationToken.None);
+        }
+    }
+
+    private sealed class Factory(string connectionString) : IDbContextFactory<SevaDbContext>
+    {
+        public SevaDbContext CreateDbContext() =>
+            new(new DbContextOptionsBuilder<SevaDbContext>().UseSqlite(connectionString).Options);
+    }
+}
+
+/// <summary>Records what a session tells its followers.</summary>
+public sealed class RecordingFollower : IDictationFollower
+{
+    private readonly Lock _gate = new();
+    private readonly List<object> _events = [];
+
+    public IReadOnlyList<object> Events
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _events];
+            }
+        }
+    }
+
+    public IReadOnlyList<DictationError> Errors => [.. Events.OfType<DictationError>()];
+
+    public IReadOnlyList<DictationResult> Finals => [.. Events.OfType<DictationResult>().Where(r => !r.IsPartial)];
+
+    public void OnResult(DictationResult result) => Add(result);
+
+    public void OnError(DictationError error) => Add(error);
+
+    public void OnCompleted(DictationCompleted completed) => Add(completed);
+
+    private void Add(object e)
+    {
+        lock (_gate)
+        {
+            _events.Add(e);
+        }
+    }
+}
