@@ -68,6 +68,10 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
+    /// <summary>Starts a new stream: frame numbers (word times) count from here again, and the noise
+    /// level estimate starts fresh.</summary>
+    public void StartStream() => Check(PocketSphinxNative.ps_start_stream(_decoder), "ps_start_stream");
+
     public void StartUtterance() => Check(PocketSphinxNative.ps_start_utt(_decoder), "ps_start_utt");
 
     public void EndUtterance() => Check(PocketSphinxNative.ps_end_utt(_decoder), "ps_end_utt");
@@ -131,11 +135,33 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
-    /// <summary>Adds a word with its pronunciation to the dictionary and the language model.</summary>
-    public bool AddWord(string word, string phones, bool update)
+    /// <summary>Adds a word with its pronunciation to the dictionary and the language model, with the
+    /// unigram probability <paramref name="probability"/>; <paramref name="update"/> rebuilds the search.</summary>
+    /// <remarks>The library would give a new word a weight of one over the vocabulary size (~1e-5), far
+    /// too rare to ever win against the words it sounds like. The word is therefore put into the n-gram
+    /// model underneath the decoder's model set first, with our probability; the set then finds it there
+    /// and keeps that probability when <c>ps_add_word</c> adds it to the dictionary.</remarks>
+    public bool AddWord(string word, string phones, double probability, bool update)
     {
         HasSessionWords = true;
+        var model = LanguageModel();
+        if (model != 0 && PocketSphinxNative.ngram_wid(model, word) == PocketSphinxNative.ngram_unknown_wid(model))
+        {
+            var unigrams = (uint)Marshal.ReadInt32(PocketSphinxNative.ngram_model_get_counts(model));
+            if (PocketSphinxNative.ngram_model_add_word(model, word, (float)(probability * unigrams)) < 0)
+            {
+                return false;
+            }
+        }
+
         return PocketSphinxNative.ps_add_word(_decoder, word, phones, update ? 1 : 0) >= 0;
+    }
+
+    /// <summary>The n-gram model under the current search's model set (0 if the search has none).</summary>
+    private nint LanguageModel()
+    {
+        var set = PocketSphinxNative.ps_get_lm(_decoder, PocketSphinxNative.ps_get_search(_decoder));
+        return set == 0 ? 0 : PocketSphinxNative.ngram_model_set_lookup(set, 0);
     }
 
     public void Dispose()

@@ -12,6 +12,11 @@ internal sealed class PocketSphinxEngine(
     public const int MaxVocabularyEntries = 500;
     private const int MaxWordLength = 64;
 
+    /// <summary>Unigram probability of a session word. Measured: at 1e-3 a spoken session word still
+    /// lost to common words that sound like it ("zorbit" heard as "our day"); at 1e-2 it is recognised,
+    /// and sentences without it keep their words (see the engine tests).</summary>
+    private const double SessionWordProbability = 1e-2;
+
     public int SampleRate => 16_000;
 
     public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions streamOptions, ISpeechResultSink sink, CancellationToken cancellationToken)
@@ -79,7 +84,7 @@ internal sealed class PocketSphinxEngine(
         for (var j = 0; j < pending.Count; j++)
         {
             var (index, word, phones) = pending[j];
-            if (!decoder.AddWord(word, phones, update: j == pending.Count - 1))
+            if (!decoder.AddWord(word, phones, SessionWordProbability, update: j == pending.Count - 1))
             {
                 throw new VocabularyException(index, $"'{word}' could not be added: its pronunciation '{phones}' uses phones the model does not have.");
             }

@@ -18,6 +18,9 @@ internal static partial class PocketSphinxNative
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_free")]
     internal static partial int ps_free(nint decoder);
 
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_stream")]
+    internal static partial int ps_start_stream(DecoderHandle decoder);
+
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_start_utt")]
     internal static partial int ps_start_utt(DecoderHandle decoder);
 
@@ -68,6 +71,27 @@ internal static partial class PocketSphinxNative
 
     [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_lookup_word", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint ps_lookup_word(DecoderHandle decoder, string word);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_search")]
+    internal static partial nint ps_get_search(DecoderHandle decoder);
+
+    [LibraryImport(PocketSphinxLibrary, EntryPoint = "ps_get_lm")]
+    internal static partial nint ps_get_lm(DecoderHandle decoder, nint name);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_set_lookup")]
+    internal static partial nint ngram_model_set_lookup(nint set, nint name);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_add_word", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ngram_model_add_word(nint model, string word, float weight);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_wid", StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int ngram_wid(nint model, string word);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_unknown_wid")]
+    internal static partial int ngram_unknown_wid(nint model);
+
+    [LibraryImport(SphinxBaseLibrary, EntryPoint = "ngram_model_get_counts")]
+    internal static partial nint ngram_model_get_counts(nint model);
 
     [LibraryImport(SphinxBaseLibrary, EntryPoint = "cmd_ln_parse_r")]
     internal static partial nint cmd_ln_parse_r(nint config, nint definitions, int argc, nint argv, int strict);

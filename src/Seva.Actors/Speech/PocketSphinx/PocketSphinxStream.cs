@@ -46,6 +46,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         _sink = sink;
         _time = time;
         _partialInterval = partialInterval;
+        decoder.StartStream();
     }
 
     public double SecondsWritten => Interlocked.Read(ref _samplesWritten) / (double)EngineRate;
@@ -270,11 +271,16 @@ internal sealed class PocketSphinxStream : ISpeechStream
             var clean = HypothesisText.CleanWord(word);
             if (clean.Length > 0)
             {
-                words.Add(new RecognizedWord(clean, _utteranceStart + (startFrame / 100.0), _utteranceStart + ((endFrame + 1) / 100.0), probability));
+                words.Add(new RecognizedWord(clean, startFrame / 100.0, (endFrame + 1) / 100.0, probability));
             }
         }
 
         var text = HypothesisText.Clean(_decoder.Hypothesis());
+        if (words.Count > 0)
+        {
+            _utteranceStart = words[0].StartTime;
+        }
+
         var endTime = words.Count > 0 ? words[^1].EndTime : _samplesDecoded / (double)EngineRate;
         _lastEnd = Math.Max(_lastEnd, endTime);
         if (text.Length > 0)
