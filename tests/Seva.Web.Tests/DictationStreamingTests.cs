@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Seva.Actors.Tests.Support;
+using Seva.Actors.Speech;
 using Seva.Web.Tests.Support;
 
 namespace Seva.Web.Tests;

@@ -156,8 +156,9 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         return new DictationStarted(SessionId, _transcriptionId.ToString(), _transcriptionId, _sampleRate);
     }
 
-    /// <summary>Takes one chunk of 16-bit LE PCM at the session's rate.</summary>
-    public async Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken)
+    /// <summary>Takes one chunk of 16-bit LE PCM at the session's rate; <paramref name="arrivalTimestamp"/>
+    /// (<see cref="TimeProvider.GetTimestamp"/>) is when it reached the server.</summary>
+    public async Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, long arrivalTimestamp, CancellationToken cancellationToken)
     {
         if (_state != State.Active)
         {
@@ -172,7 +173,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         var accepted = (int)Math.Min(samples, room);
         if (accepted > 0)
         {
-            await ConsumeAsync(pcm[..(accepted * 2)], cancellationToken);
+            await ConsumeAsync(pcm[..(accepted * 2)], arrivalTimestamp, cancellationToken);
         }
 
         if (accepted < samples)
@@ -249,6 +250,9 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         _encoder = null;
     }
 
+    /// <summary>Tells followers about an error of one message (the session goes on).</summary>
+    public void Report(DictationError error) => Publish(f => f.OnError(error));
+
     void ISpeechResultSink.OnResult(RecognitionResult result)
     {
         _pending.Enqueue(result);
@@ -264,7 +268,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
     private double Duration => _sampleRate == 0 ? 0 : Pcm.Seconds(_samplesReceived, _sampleRate);
 
-    private async Task ConsumeAsync(ReadOnlyMemory<byte> pcmBytes, CancellationToken cancellationToken)
+    private async Task ConsumeAsync(ReadOnlyMemory<byte> pcmBytes, long arrivalTimestamp, CancellationToken cancellationToken)
     {
         var count = pcmBytes.Length / 2;
         var samples = ArrayPool<short>.Shared.Rent(count);
@@ -277,7 +281,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             var n = _resampler.Process(samples.AsSpan(0, count), resampled);
             try
             {
-                _stream!.Write(resampled.AsSpan(0, n));
+                _stream!.Write(resampled.AsSpan(0, n), arrivalTimestamp);
             }
             catch (SpeechEngineException ex)
             {

@@ -20,6 +20,11 @@ public sealed class DictationOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>New sessions are refused (SESSION_LIMIT_EXCEEDED) while audio waits longer than this
+    /// to be decoded: the machine is at capacity, and one more stream would make every session lag.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan OverloadQueueDelay { get; set; } = TimeSpan.FromMilliseconds(750);
+
     /// <summary>What a client refused for capacity is told to wait, in seconds.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 30;

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,8 @@ public sealed class DictationSessions(
     IAudioStore audio,
     IOptions<DictationOptions> options,
     TimeProvider time,
-    ILoggerFactory loggers) : IAsyncDisposable
+    ILoggerFactory loggers,
+    SpeechMetrics metrics) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, DictationSession> _active = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<DictationSessions>();
@@ -38,11 +40,20 @@ public sealed class DictationSessions(
             throw new DictationException(DictationError.SessionLimit(options.Value.RetryAfterSeconds));
         }
 
+        // Overload: when decoding already lags, one more stream would make every session lag. Refuse it.
+        var delay = metrics.RecentDelay;
+        if (delay > options.Value.OverloadQueueDelay)
+        {
+            Interlocked.Decrement(ref _reserved);
+            _logger.LogWarning("Refused a dictation session: decoding lags by {Delay} ms", delay.TotalMilliseconds);
+            throw new DictationException(DictationError.SessionLimit(options.Value.RetryAfterSeconds));
+        }
+
         var sessionId = string.IsNullOrWhiteSpace(start.SessionId) ? Guid.NewGuid().ToString() : start.SessionId;
-        var mailbox = new ActorMailbox(_logger);
         var deps = new DictationDependencies(engine, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
-        var actor = new DictationActor(sessionId, deps, work => mailbox.Post(work));
-        var session = new DictationSession(actor, mailbox);
+        var session = new DictationSession(sessionId, deps, _logger, time);
+        var actor = session.Actor;
+        var mailbox = session.Mailbox;
         if (!_active.TryAdd(sessionId, session))
         {
             Interlocked.Decrement(ref _reserved);
@@ -114,12 +125,21 @@ public sealed class DictationSessions(
 }
 
 /// <summary>A running session as its client sees it: every call is a turn of the session's actor.</summary>
+#pragma warning disable CA1001 // SemaphoreSlim needs disposing only once its wait handle is used, which it never is here.
 public sealed class DictationSession
+#pragma warning restore CA1001
 {
-    internal DictationSession(DictationActor actor, ActorMailbox mailbox)
+    /// <summary>Audio chunks that may wait for the actor before a sender is held back (10 s of 250 ms chunks).</summary>
+    private const int MaxQueuedChunks = 40;
+
+    private readonly SemaphoreSlim _queued = new(MaxQueuedChunks, MaxQueuedChunks);
+    private readonly TimeProvider _time;
+
+    internal DictationSession(string sessionId, DictationDependencies deps, ILogger logger, TimeProvider time)
     {
-        Actor = actor;
-        Mailbox = mailbox;
+        _time = time;
+        Mailbox = new ActorMailbox(logger, HandleAudioAsync);
+        Actor = new DictationActor(sessionId, deps, work => Mailbox.Post(work));
     }
 
     public string SessionId => Actor.SessionId;
@@ -132,8 +152,42 @@ public sealed class DictationSession
 
     internal ActorMailbox Mailbox { get; }
 
+    /// <summary>Takes a chunk and waits until the session has processed it (errors are thrown).</summary>
     public Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken) =>
-        Call(() => Actor.AcceptAudioAsync(pcm, cancellationToken));
+        Call(() => Actor.AcceptAudioAsync(pcm, _time.GetTimestamp(), cancellationToken));
+
+    /// <summary>Queues a chunk for the session and returns at once, so a socket or circuit reader is not
+    /// held up by the session's work; errors reach the followers. It waits only if the session is far
+    /// behind (<see cref="MaxQueuedChunks"/>), so memory stays bounded.</summary>
+    public async ValueTask PostAudioAsync(ReadOnlyMemory<byte> pcm, long arrivalTimestamp, CancellationToken cancellationToken)
+    {
+        await _queued.WaitAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(pcm.Length);
+        pcm.CopyTo(buffer);
+        if (!Mailbox.PostAudio(new AudioMessage(buffer, pcm.Length, arrivalTimestamp)))
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _queued.Release();
+            throw new DictationException(DictationError.InvalidState("Audio after session_end: the session has ended."));
+        }
+    }
+
+    private async ValueTask HandleAudioAsync(AudioMessage audio)
+    {
+        try
+        {
+            await Actor.AcceptAudioAsync(audio.Buffer.AsMemory(0, audio.Length), audio.ArrivalTimestamp, CancellationToken.None);
+        }
+        catch (DictationException ex)
+        {
+            Actor.Report(ex.Error);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(audio.Buffer);
+            _queued.Release();
+        }
+    }
 
     public Task<DictationCompleted> EndAsync(CancellationToken cancellationToken) =>
         Call(() => Actor.EndAsync(cancellationToken));

@@ -23,8 +23,10 @@ public interface ISpeechResultSink
 /// <summary>One live recognition: audio in as it arrives, partial and final results out.</summary>
 public interface ISpeechStream : IAsyncDisposable
 {
-    /// <summary>Queues audio at <see cref="ISpeechEngine.SampleRate"/>. Copies the samples and never blocks.</summary>
-    void Write(ReadOnlySpan<short> samples);
+    /// <summary>Queues audio at <see cref="ISpeechEngine.SampleRate"/>. Copies the samples and never blocks.
+    /// <paramref name="arrivalTimestamp"/> (<see cref="TimeProvider.GetTimestamp"/>) is when the audio
+    /// reached the server, for the ingest-delay metric.</summary>
+    void Write(ReadOnlySpan<short> samples, long arrivalTimestamp);
 
     /// <summary>Ends the stream: decodes what is queued, emits the last final, then completes.</summary>
     Task CompleteAsync(CancellationToken cancellationToken);

@@ -244,14 +244,14 @@ public sealed class DictationActorTests(EngineFixture fixture)
 
             public double SecondsWritten => inner.SecondsWritten;
 
-            public void Write(ReadOnlySpan<short> samples)
+            public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
             {
                 if (_failed)
                 {
                     throw new SpeechEngineException("engine is down");
                 }
 
-                inner.Write(samples);
+                inner.Write(samples, arrivalTimestamp);
                 if (inner.SecondsWritten > failAfterSeconds)
                 {
                     _failed = true;

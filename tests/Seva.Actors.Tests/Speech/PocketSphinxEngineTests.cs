@@ -18,10 +18,10 @@ public sealed class PocketSphinxEngineTests(EngineFixture fixture)
         {
             foreach (var chunk in speech.Samples.Chunk(4000))
             {
-                stream.Write(chunk);
+                stream.Write(chunk, TimeProvider.System.GetTimestamp());
             }
 
-            stream.Write(new short[16000]);
+            stream.Write(new short[16000], TimeProvider.System.GetTimestamp());
             await stream.CompleteAsync(CancellationToken.None);
         }
 

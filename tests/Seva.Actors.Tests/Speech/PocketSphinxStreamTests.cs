@@ -14,7 +14,7 @@ public sealed class PocketSphinxStreamTests(EngineFixture fixture)
         await using var stream = await fixture.Engine.OpenStreamAsync(options ?? SpeechStreamOptions.Default, sink, CancellationToken.None);
         foreach (var part in audio.Chunk(chunk))
         {
-            stream.Write(part);
+            stream.Write(part, TimeProvider.System.GetTimestamp());
         }
 
         await stream.CompleteAsync(CancellationToken.None);
@@ -30,7 +30,7 @@ public sealed class PocketSphinxStreamTests(EngineFixture fixture)
         {
             foreach (var part in Flite.Speak(Sentence).Samples.Concat(new short[16000]).Chunk(4000))
             {
-                stream.Write(part.ToArray());
+                stream.Write(part.ToArray(), TimeProvider.System.GetTimestamp());
                 await Task.Delay(60);
             }
 
@@ -76,7 +76,7 @@ public sealed class PocketSphinxStreamTests(EngineFixture fixture)
         {
             var sink = new RecordingSink();
             var stream = await fixture.Engine.OpenStreamAsync(SpeechStreamOptions.Default, sink, CancellationToken.None);
-            stream.Write(Flite.Speak(Sentence).Samples.AsSpan(0, 20000));
+            stream.Write(Flite.Speak(Sentence).Samples.AsSpan(0, 20000), TimeProvider.System.GetTimestamp());
             await stream.DisposeAsync();
         }
 

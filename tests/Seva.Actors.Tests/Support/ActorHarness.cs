@@ -26,10 +26,13 @@ public sealed class ActorHarness : IAsyncDisposable
 
         Records = new TranscriptionStore(Contexts, Time);
         FileAudio = new FileAudioStore(storage);
-        Sessions = new DictationSessions(engine, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance);
+        Metrics = new SpeechMetrics(Time);
+        Sessions = new DictationSessions(engine, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
     }
 
     public TimeProvider Time { get; }
+
+    public SpeechMetrics Metrics { get; }
 
     public IDbContextFactory<SevaDbContext> Contexts { get; }
 

@@ -13,7 +13,7 @@ public sealed class EngineFixture : IDisposable
         Options = Microsoft.Extensions.Options.Options.Create(new PocketSphinxOptions { IdleDecoders = 2, DecodeWorkers = 2 });
         Pool = new DecoderPool(Options, NullLogger<DecoderPool>.Instance);
         Workers = new DecodeWorkers(Options, NullLogger<DecodeWorkers>.Instance);
-        Engine = new PocketSphinxEngine(Pool, Workers, Options, TimeProvider.System);
+        Engine = new PocketSphinxEngine(Pool, Workers, Options, TimeProvider.System, new SpeechMetrics(TimeProvider.System));
     }
 
     public IOptions<PocketSphinxOptions> Options { get; }

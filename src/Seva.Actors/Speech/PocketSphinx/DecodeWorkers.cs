@@ -1,4 +1,4 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -11,8 +11,9 @@ namespace Seva.Actors.Speech.PocketSphinx;
 /// stream, which falls behind sooner under load.</remarks>
 internal sealed class DecodeWorkers : IDisposable
 {
-    private readonly Channel<PocketSphinxStream> _ready = Channel.CreateUnbounded<PocketSphinxStream>(
-        new UnboundedChannelOptions { SingleReader = false, SingleWriter = false });
+    private readonly ConcurrentQueue<PocketSphinxStream> _ready = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private volatile bool _stopping;
 
     private readonly Thread[] _threads;
     private readonly ILogger<DecodeWorkers> _logger;
@@ -32,43 +33,42 @@ internal sealed class DecodeWorkers : IDisposable
 
     public void Schedule(PocketSphinxStream stream)
     {
-        if (!_ready.Writer.TryWrite(stream))
+        if (_stopping)
         {
             stream.Fail(new ObjectDisposedException(nameof(DecodeWorkers)));
+            return;
         }
+
+        _ready.Enqueue(stream);
+        _signal.Release();
     }
 
     public void Dispose()
     {
-        _ready.Writer.TryComplete();
+        _stopping = true;
+        _signal.Release(_threads.Length);
         foreach (var thread in _threads)
         {
             thread.Join(TimeSpan.FromSeconds(5));
         }
+
+        _signal.Dispose();
     }
 
     private void Run()
     {
-        var reader = _ready.Reader;
         while (true)
         {
-            PocketSphinxStream? stream;
-            try
+            // Block this dedicated thread until work arrives (one signal per queued stream).
+            _signal.Wait();
+            if (!_ready.TryDequeue(out var stream))
             {
-                if (!reader.TryRead(out stream))
+                if (_stopping)
                 {
-                    // Block this dedicated thread until work arrives; workers never run pool tasks.
-                    if (!reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                    {
-                        return;
-                    }
-
-                    continue;
+                    return;
                 }
-            }
-            catch (ChannelClosedException)
-            {
-                return;
+
+                continue;
             }
 
             try

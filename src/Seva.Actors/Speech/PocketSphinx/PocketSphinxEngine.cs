@@ -7,7 +7,8 @@ internal sealed class PocketSphinxEngine(
     DecoderPool pool,
     DecodeWorkers workers,
     IOptions<PocketSphinxOptions> options,
-    TimeProvider time) : ISpeechEngine
+    TimeProvider time,
+    SpeechMetrics metrics) : ISpeechEngine
 {
     public const int MaxVocabularyEntries = 500;
     private const int MaxWordLength = 64;
@@ -35,7 +36,7 @@ internal sealed class PocketSphinxEngine(
             throw;
         }
 
-        return new PocketSphinxStream(decoder, pool, workers, sink, time, TimeSpan.FromMilliseconds(options.Value.PartialIntervalMilliseconds));
+        return new PocketSphinxStream(decoder, pool, workers, sink, time, TimeSpan.FromMilliseconds(options.Value.PartialIntervalMilliseconds), metrics);
     }
 
     private static void ValidateVocabularyShape(IReadOnlyList<VocabularyEntry> vocabulary)

@@ -14,6 +14,7 @@ public static class PocketSphinxExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<PocketSphinxOptions>, PocketSphinxOptionsValidator>();
+        services.AddSingleton<SpeechMetrics>();
         services.AddSingleton<DecoderPool>();
         services.AddSingleton<DecodeWorkers>();
         services.AddSingleton<ISpeechEngine, PocketSphinxEngine>();

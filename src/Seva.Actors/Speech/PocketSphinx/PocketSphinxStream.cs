@@ -20,6 +20,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
     private readonly ISpeechResultSink _sink;
     private readonly TimeProvider _time;
     private readonly TimeSpan _partialInterval;
+    private readonly SpeechMetrics _metrics;
     private readonly ConcurrentQueue<Chunk> _queue = new();
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _scheduled;
@@ -38,8 +39,9 @@ internal sealed class PocketSphinxStream : ISpeechStream
     private string _lastPartial = string.Empty;
     private long _lastPartialAt;
 
-    public PocketSphinxStream(PocketSphinxDecoder decoder, DecoderPool pool, DecodeWorkers workers, ISpeechResultSink sink, TimeProvider time, TimeSpan partialInterval)
+    public PocketSphinxStream(PocketSphinxDecoder decoder, DecoderPool pool, DecodeWorkers workers, ISpeechResultSink sink, TimeProvider time, TimeSpan partialInterval, SpeechMetrics metrics)
     {
+        _metrics = metrics;
         _decoder = decoder;
         _pool = pool;
         _workers = workers;
@@ -51,7 +53,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
 
     public double SecondsWritten => Interlocked.Read(ref _samplesWritten) / (double)EngineRate;
 
-    public void Write(ReadOnlySpan<short> samples)
+    public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
     {
         if (Volatile.Read(ref _ended) != 0)
         {
@@ -70,7 +72,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
 
         var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
         samples.CopyTo(buffer);
-        _queue.Enqueue(new Chunk(buffer, samples.Length));
+        _queue.Enqueue(new Chunk(buffer, samples.Length, arrivalTimestamp));
         Interlocked.Add(ref _samplesWritten, samples.Length);
         TrySchedule();
     }
@@ -129,6 +131,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
             {
                 if (!_abandoned && _fault is null)
                 {
+                    _metrics.RecordIngest(chunk.Arrival);
                     for (var offset = 0; offset < chunk.Length; offset += StepSamples)
                     {
                         Step(chunk.Buffer.AsSpan(offset, Math.Min(StepSamples, chunk.Length - offset)));
@@ -174,7 +177,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            _queue.Enqueue(new Chunk(null, 0));
+            _queue.Enqueue(new Chunk(null, 0, 0));
             TrySchedule();
         }
     }
@@ -296,5 +299,5 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
     }
 
-    private readonly record struct Chunk(short[]? Buffer, int Length);
+    private readonly record struct Chunk(short[]? Buffer, int Length, long Arrival);
 }

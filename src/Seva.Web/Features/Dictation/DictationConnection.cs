@@ -82,6 +82,7 @@ internal sealed class DictationConnection(
             while (socket.State == WebSocketState.Open)
             {
                 var (type, length, tooLong) = await ReceiveMessageAsync(buffer, cancellationToken);
+                var arrived = time.GetTimestamp();
                 if (type == WebSocketMessageType.Close)
                 {
                     return;
@@ -99,7 +100,7 @@ internal sealed class DictationConnection(
                 {
                     if (type == WebSocketMessageType.Binary)
                     {
-                        await OnAudioAsync(buffer.AsMemory(0, length));
+                        await OnAudioAsync(buffer.AsMemory(0, length), arrived);
                     }
                     else
                     {
@@ -159,7 +160,7 @@ internal sealed class DictationConnection(
         }
     }
 
-    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame)
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame, long arrived)
     {
         if (_session is null || _ended)
         {
@@ -173,8 +174,9 @@ internal sealed class DictationConnection(
             throw new DictationException(DictationError.InvalidAudio(error));
         }
 
-        // Not cancelled by the socket: once a frame is read, it is kept whatever the client does next.
-        await _session.AcceptAudioAsync(frame[1..], CancellationToken.None);
+        // Queued for the session without waiting for it (the read buffer is copied); not cancelled by the
+        // socket: once a frame is read, it is kept whatever the client does next.
+        await _session.PostAudioAsync(frame[1..], arrived, CancellationToken.None);
     }
 
     private async Task OnTextAsync(byte[] utf8, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
-namespace Seva.Actors.Tests.Support;
+namespace Seva.Actors.Speech;
 
 /// <summary>Word error rate: word-level edit distance over the reference length.</summary>
+/// <remarks>Used to check recognition quality in tests and the benchmark.</remarks>
 public static class WordErrorRate
 {
     public static double Compute(string reference, string hypothesis)

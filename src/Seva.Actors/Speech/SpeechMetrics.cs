@@ -1,0 +1,40 @@
+namespace Seva.Actors.Speech;
+
+/// <summary>How the engine keeps up: how long audio waits between arriving and being decoded.</summary>
+/// <remarks>One instance per process. The recent delay drives admission: while decoding lags, new
+/// sessions are refused rather than letting every session fall behind.</remarks>
+public sealed class SpeechMetrics(TimeProvider time)
+{
+    private static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(2);
+    private long _recentMaxTicks;
+    private long _recentMaxAt;
+
+    /// <summary>Time from an audio frame arriving on the socket (or circuit) to its samples entering the decoder.</summary>
+    public LatencyHistogram IngestDelay { get; } = new();
+
+    /// <summary>The longest ingest delay seen in the last two seconds.</summary>
+    public TimeSpan RecentDelay
+    {
+        get
+        {
+            var at = Interlocked.Read(ref _recentMaxAt);
+            return at == 0 || time.GetElapsedTime(at) > RecentWindow ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _recentMaxTicks));
+        }
+    }
+
+    public void RecordIngest(long arrivalTimestamp)
+    {
+        var now = time.GetTimestamp();
+        var delay = time.GetElapsedTime(arrivalTimestamp, now);
+        IngestDelay.Record(delay);
+
+        // Keep a decaying maximum: a new maximum, or any value once the old one is out of the window.
+        // Races between workers can only lose a value for one window, which admission tolerates.
+        var at = Interlocked.Read(ref _recentMaxAt);
+        if (delay.Ticks >= Interlocked.Read(ref _recentMaxTicks) || at == 0 || time.GetElapsedTime(at, now) > RecentWindow)
+        {
+            Interlocked.Exchange(ref _recentMaxTicks, delay.Ticks);
+            Interlocked.Exchange(ref _recentMaxAt, now);
+        }
+    }
+}
