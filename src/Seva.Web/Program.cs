@@ -1,6 +1,7 @@
 using Seva.Web.Components;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Dictation;
+using Seva.Web.Features.Metrics;
 using Seva.Web.Features.Transcriptions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -13,6 +14,7 @@ app.UseSevaUi();
 app.UseApiKeys();
 app.MapDictationApi();
 app.MapTranscriptionsApi();
+app.MapMetricsApi();
 app.MapSevaUi();
 app.Run();
 

@@ -92,7 +92,7 @@ public sealed class DictationErrorTests : IAsyncLifetime
     public async Task SessionStart_WithCustomWords_IsAcknowledged()
     {
         await using var client = await DictationClient.ConnectAsync(_server);
-        var ack = await client.StartAsync(vocabulary: ["diabetes", "metoprolol:M EH T OW P R OW L AO L"]);
+        var ack = await client.StartAsync(vocabulary: ["diabetes", "metoprolol:M EH T AH P R AW L AA L"]);
         Assert.Equal("session_ack", (string?)ack["type"]);
     }
 

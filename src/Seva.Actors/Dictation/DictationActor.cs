@@ -219,21 +219,32 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             _transcript.Append(result.Text);
             _wordCount += HypothesisText.CountWords(result.Text);
             Publish(f => f.OnResult(piece));
-            try
-            {
-                await _deps.Records.SaveProgressAsync(_transcriptionId, _transcript.ToString(), _wordCount, Duration, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The whole text is written again with the next final and at the end, so nothing is lost.
-                _deps.Logger.LogError(ex, "Could not save progress of session {SessionId}", SessionId);
-                Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the transcript yet; it is kept and saved again.", Recoverable: true)));
-            }
+
+            // Saved in the background (the store writes in order), so audio is not held up behind the database.
+            _ = ReportIfSaveFailsAsync(_deps.Records.SaveProgressAsync(_transcriptionId, _transcript.ToString(), _wordCount, Duration, CancellationToken.None));
         }
 
         if (_engineFailure is not null && _state == State.Active)
         {
             await FinishAsync(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service error: the recording so far is kept.", Recoverable: false), cancellationToken);
+        }
+    }
+
+    private async Task ReportIfSaveFailsAsync(Task save)
+    {
+        try
+        {
+            await save;
+        }
+        catch (Exception ex)
+        {
+            // The whole text is written again with the next final and at the end, so nothing is lost.
+            _deps.Logger.LogError(ex, "Could not save progress of session {SessionId}", SessionId);
+            _requestTurn(() =>
+            {
+                Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the transcript yet; it is kept and saved again.", Recoverable: true)));
+                return Task.CompletedTask;
+            });
         }
     }
 

@@ -9,7 +9,13 @@ public interface ISpeechEngine
     /// <summary>Opens a recognition stream. The sink is called from engine threads, in order, and must
     /// not block. Throws <see cref="VocabularyException"/> for an unusable custom word.</summary>
     Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions options, ISpeechResultSink sink, CancellationToken cancellationToken);
+
+    /// <summary>What the engine holds now, for monitoring and the benchmark.</summary>
+    SpeechEngineStatus GetStatus();
 }
+
+/// <summary>Loaded decoders (lent or idle), idle ones, and decode threads.</summary>
+public sealed record SpeechEngineStatus(int DecodersLoaded, int DecodersIdle, int DecodeWorkers);
 
 /// <summary>Receives a stream's results; called on engine threads, one call at a time per stream.</summary>
 public interface ISpeechResultSink

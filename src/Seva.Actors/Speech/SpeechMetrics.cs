@@ -12,6 +12,16 @@ public sealed class SpeechMetrics(TimeProvider time)
     /// <summary>Time from an audio frame arriving on the socket (or circuit) to its samples entering the decoder.</summary>
     public LatencyHistogram IngestDelay { get; } = new();
 
+    /// <summary>The engine's share of <see cref="IngestDelay"/>: from audio being queued for the decoder
+    /// to a decode worker taking it.</summary>
+    public LatencyHistogram DecodeQueueDelay { get; } = new();
+
+    /// <summary>How long a decode worker spends closing an utterance (search wrap-up, word alignment).</summary>
+    public LatencyHistogram UtteranceEndTime { get; } = new();
+
+    /// <summary>How long a decode worker spends on one chunk of audio.</summary>
+    public LatencyHistogram ChunkDecodeTime { get; } = new();
+
     /// <summary>The longest ingest delay seen in the last two seconds.</summary>
     public TimeSpan RecentDelay
     {
@@ -22,9 +32,10 @@ public sealed class SpeechMetrics(TimeProvider time)
         }
     }
 
-    public void RecordIngest(long arrivalTimestamp)
+    public void RecordIngest(long arrivalTimestamp, long queuedTimestamp)
     {
         var now = time.GetTimestamp();
+        DecodeQueueDelay.Record(time.GetElapsedTime(queuedTimestamp, now));
         var delay = time.GetElapsedTime(arrivalTimestamp, now);
         IngestDelay.Record(delay);
 

@@ -1,11 +1,69 @@
+using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 
 namespace Seva.Actors.Storage;
 
 /// <summary>Reads and writes transcription records; each call uses its own short-lived context.</summary>
+/// <remarks>Writes go through one queue, one at a time: SQLite takes one writer anyway, so concurrent
+/// sessions would only wait on its lock (or fail with "database is locked") and each hold a connection
+/// with its own page cache. Reads run directly.</remarks>
 public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts, TimeProvider time)
 {
-    public async Task CreateAsync(TranscriptionRecord record, CancellationToken cancellationToken)
+    private readonly Channel<Func<Task>> _writes = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
+    private Task? _writer;
+
+    public Task CreateAsync(TranscriptionRecord record, CancellationToken cancellationToken) =>
+        WriteAsync(() => CreateNowAsync(record, cancellationToken));
+
+    /// <summary>Saves the transcript so far (the whole text, so a failed earlier write heals itself).</summary>
+    public Task SaveProgressAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken) =>
+        WriteAsync(() => SaveProgressNowAsync(id, transcript, wordCount, durationSeconds, cancellationToken));
+
+    /// <summary>Moves an IN_PROGRESS record to COMPLETED or FAILED with its final text and audio.</summary>
+    public Task FinishAsync(Guid id, string status, TranscriptionOutcome outcome, CancellationToken cancellationToken) =>
+        WriteAsync(() => FinishNowAsync(id, status, outcome, cancellationToken));
+
+    /// <summary>Records left IN_PROGRESS by a crash can never finish: mark them FAILED, keeping their text.</summary>
+    public async Task<int> FailAbandonedAsync(CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        await WriteAsync(async () => failed = await FailAbandonedNowAsync(cancellationToken));
+        return failed;
+    }
+
+    private Task WriteAsync(Func<Task> write)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _writes.Writer.TryWrite(async () =>
+        {
+            try
+            {
+                await write();
+                done.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                done.TrySetException(ex);
+            }
+        });
+        lock (_gate)
+        {
+            _writer ??= Task.Run(WriteLoopAsync);
+        }
+
+        return done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        await foreach (var write in _writes.Reader.ReadAllAsync())
+        {
+            await write();
+        }
+    }
+
+    private async Task CreateNowAsync(TranscriptionRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
         var now = time.GetUtcNow().UtcDateTime;
@@ -17,8 +75,7 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    /// <summary>Saves the transcript so far (the whole text, so a failed earlier write heals itself).</summary>
-    public async Task SaveProgressAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken)
+    private async Task SaveProgressNowAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -33,8 +90,7 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
                 cancellationToken);
     }
 
-    /// <summary>Moves an IN_PROGRESS record to COMPLETED or FAILED with its final text and audio.</summary>
-    public async Task FinishAsync(Guid id, string status, TranscriptionOutcome outcome, CancellationToken cancellationToken)
+    private async Task FinishNowAsync(Guid id, string status, TranscriptionOutcome outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(outcome);
         if (!TranscriptionStatus.CanTransition(TranscriptionStatus.InProgress, status))
@@ -62,8 +118,7 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         }
     }
 
-    /// <summary>Records left IN_PROGRESS by a crash can never finish: mark them FAILED, keeping their text.</summary>
-    public async Task<int> FailAbandonedAsync(CancellationToken cancellationToken)
+    private async Task<int> FailAbandonedNowAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

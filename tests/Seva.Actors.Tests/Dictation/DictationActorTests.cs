@@ -235,6 +235,8 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         public int SampleRate => inner.SampleRate;
 
+        public SpeechEngineStatus GetStatus() => inner.GetStatus();
+
         public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions options, ISpeechResultSink sink, CancellationToken cancellationToken) =>
             new Stream(await inner.OpenStreamAsync(options, sink, cancellationToken), sink, failAfterSeconds);
 

@@ -42,8 +42,8 @@ public sealed class SpeechMetricsTests
         var metrics = new SpeechMetrics(time);
         var arrived = time.GetTimestamp();
         time.Advance(TimeSpan.FromMilliseconds(900));
-        metrics.RecordIngest(arrived);
-        metrics.RecordIngest(time.GetTimestamp());
+        metrics.RecordIngest(arrived, arrived);
+        metrics.RecordIngest(time.GetTimestamp(), time.GetTimestamp());
         Assert.Equal(TimeSpan.FromMilliseconds(900), metrics.RecentDelay);
 
         time.Advance(TimeSpan.FromSeconds(3));
@@ -61,7 +61,7 @@ public sealed class AdmissionTests(EngineFixture fixture)
         await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { OverloadQueueDelay = TimeSpan.FromMilliseconds(750), RetryAfterSeconds = 5 }, time);
         var arrived = time.GetTimestamp();
         time.Advance(TimeSpan.FromSeconds(1));
-        harness.Metrics.RecordIngest(arrived); // audio waited 1 s to be decoded
+        harness.Metrics.RecordIngest(arrived, arrived); // audio waited 1 s to be decoded
 
         var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(DictationErrorCodes.SessionLimitExceeded, refused.Error.Code);

@@ -10,7 +10,7 @@ public sealed class EngineFixture : IDisposable
 {
     public EngineFixture()
     {
-        Options = Microsoft.Extensions.Options.Options.Create(new PocketSphinxOptions { IdleDecoders = 2, DecodeWorkers = 2 });
+        Options = Microsoft.Extensions.Options.Options.Create(new PocketSphinxOptions { IdleDecoders = 2, WarmDecoders = 0, DecodeWorkers = 2 });
         Pool = new DecoderPool(Options, NullLogger<DecoderPool>.Instance);
         Workers = new DecodeWorkers(Options, NullLogger<DecodeWorkers>.Instance);
         Engine = new PocketSphinxEngine(Pool, Workers, Options, TimeProvider.System, new SpeechMetrics(TimeProvider.System));

@@ -26,6 +26,7 @@ public sealed class SevaServer : WebApplicationFactory<Program>
             ["Seva:ApiKeys:1:Key"] = BobKey,
             ["Seva:ApiKeys:1:UserId"] = "bob",
             ["Seva:Speech:PocketSphinx:IdleDecoders"] = "1",
+            ["Seva:Speech:PocketSphinx:WarmDecoders"] = "1",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

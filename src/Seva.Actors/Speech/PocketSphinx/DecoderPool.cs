@@ -32,10 +32,10 @@ internal sealed class DecoderPool : IDisposable
 
     public int Idle => _idle.Count;
 
-    /// <summary>Loads decoders up to the idle target, so the first sessions do not wait for a load.</summary>
+    /// <summary>Loads <see cref="PocketSphinxOptions.WarmDecoders"/> decoders, so the first sessions do not wait for a load.</summary>
     public async Task WarmAsync(CancellationToken cancellationToken)
     {
-        while (_idle.Count < _options.IdleDecoders && Loaded < _options.MaxDecoders)
+        while (_idle.Count < _options.WarmDecoders && Loaded < _options.MaxDecoders)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var decoder = await Task.Run(LoadOne, cancellationToken);

@@ -13,12 +13,15 @@ internal sealed class PocketSphinxEngine(
     public const int MaxVocabularyEntries = 500;
     private const int MaxWordLength = 64;
 
-    /// <summary>Unigram probability of a session word. Measured: at 1e-3 a spoken session word still
-    /// lost to common words that sound like it ("zorbit" heard as "our day"); at 1e-2 it is recognised,
-    /// and sentences without it keep their words (see the engine tests).</summary>
+    /// <summary>Unigram probability of a session word. Measured: at 1e-3 a made-up word ("zorbit") still
+    /// lost to common words that sound like it ("our day"); 1e-2 let it through, recognises a drug name
+    /// ("metoprolol") with the live settings, and leaves sentences without the word as they were (see
+    /// the engine tests).</summary>
     private const double SessionWordProbability = 1e-2;
 
     public int SampleRate => 16_000;
+
+    public SpeechEngineStatus GetStatus() => new(pool.Loaded, pool.Idle, workers.Count);
 
     public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions streamOptions, ISpeechResultSink sink, CancellationToken cancellationToken)
     {
@@ -78,7 +81,7 @@ internal sealed class PocketSphinxEngine(
             }
             else if (known is null)
             {
-                throw new VocabularyException(i, $"'{word}' is not in the dictionary: give its pronunciation as '{word}:PH1 PH2 ...' (CMU phones, e.g. 'metoprolol:M EH T OW P R OW L AO L').");
+                throw new VocabularyException(i, $"'{word}' is not in the dictionary: give its pronunciation as '{word}:PH1 PH2 ...' (CMU phones, e.g. 'metoprolol:M EH T AH P R AW L AA L').");
             }
         }
 

@@ -56,7 +56,9 @@ internal static class PocketSphinxLog
                 continue;
             }
 
-            var level = line.StartsWith("ERROR", StringComparison.Ordinal) || line.StartsWith("FATAL", StringComparison.Ordinal)
+            // An utterance that held only silence has no words to find; the library calls that an error.
+            var level = line.Contains("Couldn't find <s> in first frame", StringComparison.Ordinal) ? LogLevel.Debug
+                : line.StartsWith("ERROR", StringComparison.Ordinal) || line.StartsWith("FATAL", StringComparison.Ordinal)
                 ? LogLevel.Warning
                 : line.StartsWith("WARN", StringComparison.Ordinal) ? LogLevel.Information : LogLevel.Debug;
             logger.Log(level, "pocketsphinx: {Line}", line);

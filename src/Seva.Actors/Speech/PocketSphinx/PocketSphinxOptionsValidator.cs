@@ -28,6 +28,11 @@ public sealed class PocketSphinxOptionsValidator : IValidateOptions<PocketSphinx
             }
         }
 
+        if (options.WarmDecoders > options.MaxDecoders)
+        {
+            failures.Add($"{PocketSphinxOptions.SectionName}:WarmDecoders ({options.WarmDecoders}) must not exceed MaxDecoders ({options.MaxDecoders}).");
+        }
+
         if (options.IdleDecoders > options.MaxDecoders)
         {
             failures.Add($"{PocketSphinxOptions.SectionName}:IdleDecoders ({options.IdleDecoders}) must not exceed MaxDecoders ({options.MaxDecoders}).");

@@ -10,7 +10,7 @@ namespace Seva.Actors.Speech.PocketSphinx;
 internal sealed class PocketSphinxStream : ISpeechStream
 {
     private const int EngineRate = 16_000;
-    private const int StepSamples = EngineRate / 10;      // decode in 100 ms steps so pauses are seen promptly
+    private const int StepSamples = 2048; // 128 ms, as pocketsphinx_continuous reads: the same utterance cuts, so the same words
     private const int SliceBudgetSamples = EngineRate * 2; // then let other streams have the worker
     private const double OnsetLeadSeconds = 0.3;          // VAD start (10 frames) + pre-speech (20 frames)
 
@@ -72,7 +72,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
 
         var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
         samples.CopyTo(buffer);
-        _queue.Enqueue(new Chunk(buffer, samples.Length, arrivalTimestamp));
+        _queue.Enqueue(new Chunk(buffer, samples.Length, arrivalTimestamp, _time.GetTimestamp()));
         Interlocked.Add(ref _samplesWritten, samples.Length);
         TrySchedule();
     }
@@ -131,11 +131,14 @@ internal sealed class PocketSphinxStream : ISpeechStream
             {
                 if (!_abandoned && _fault is null)
                 {
-                    _metrics.RecordIngest(chunk.Arrival);
+                    _metrics.RecordIngest(chunk.Arrival, chunk.Queued);
+                    var started = _time.GetTimestamp();
                     for (var offset = 0; offset < chunk.Length; offset += StepSamples)
                     {
                         Step(chunk.Buffer.AsSpan(offset, Math.Min(StepSamples, chunk.Length - offset)));
                     }
+
+                    _metrics.ChunkDecodeTime.Record(_time.GetElapsedTime(started));
                 }
             }
             finally
@@ -177,7 +180,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            _queue.Enqueue(new Chunk(null, 0, 0));
+            _queue.Enqueue(new Chunk(null, 0, 0, 0));
             TrySchedule();
         }
     }
@@ -258,6 +261,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
             return;
         }
 
+        var started = _time.GetTimestamp();
         _decoder.EndUtterance();
         _utteranceStarted = false;
         var segmentId = _segmentId ?? Guid.NewGuid().ToString();
@@ -279,6 +283,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
 
         var text = HypothesisText.Clean(_decoder.Hypothesis());
+        _metrics.UtteranceEndTime.Record(_time.GetElapsedTime(started));
         if (words.Count > 0)
         {
             _utteranceStart = words[0].StartTime;
@@ -299,5 +304,5 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
     }
 
-    private readonly record struct Chunk(short[]? Buffer, int Length, long Arrival);
+    private readonly record struct Chunk(short[]? Buffer, int Length, long Arrival, long Queued);
 }

@@ -1,0 +1,73 @@
+using System.Globalization;
+
+namespace Seva.Bench;
+
+internal sealed record BenchOptions
+{
+    public const string Usage = """
+        Seva benchmark. Usage: dotnet run --project bench/Seva.Bench -c Release -- [mode] [options]
+          modes:   all (default: engine, then ramp) | engine | load | ramp
+          --streams N      streams for 'load' (default 16)
+          --ramp           same as the 'ramp' mode
+          --start N --step N --max N   ramp from N, by N, up to N streams (default 4, 4, 40)
+          --limit S        p95 final-latency limit for the ramp, seconds (default 0.8)
+          --sentences N    sentences each stream speaks (default 4; a second of silence between them)
+          --idle-decoders N  decoders the started server keeps loaded between sessions (default 64,
+                           so decoders stay loaded across runs and session memory can be told apart)
+          --url URL --key KEY   measure a running Seva instead of starting one
+          --json [PATH]    also write the figures as JSON (to PATH, or '-' for standard output)
+        """;
+
+    public string Mode { get; init; } = "all";
+
+    public int Streams { get; init; } = 16;
+
+    public int Start { get; init; } = 4;
+
+    public int Step { get; init; } = 4;
+
+    public int Max { get; init; } = 40;
+
+    public double Limit { get; init; } = 0.8;
+
+    public int Sentences { get; init; } = 4;
+
+    public int IdleDecoders { get; init; } = 64;
+
+    public Uri? Url { get; init; }
+
+    public string? Key { get; init; }
+
+    public string? Json { get; init; }
+
+    public bool Help { get; init; }
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var o = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            o = args[i] switch
+            {
+                "all" or "engine" or "load" or "ramp" => o with { Mode = args[i] },
+                "--ramp" => o with { Mode = "ramp" },
+                "--streams" => o with { Streams = Int(), Mode = o.Mode == "all" ? "load" : o.Mode },
+                "--start" => o with { Start = Int() },
+                "--step" => o with { Step = Int() },
+                "--max" => o with { Max = Int() },
+                "--limit" => o with { Limit = double.Parse(Next(), CultureInfo.InvariantCulture) },
+                "--sentences" => o with { Sentences = Int() },
+                "--idle-decoders" => o with { IdleDecoders = Int() },
+                "--url" => o with { Url = new Uri(Next()) },
+                "--key" => o with { Key = Next() },
+                "--json" => o with { Json = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? Next() : "-" },
+                "-h" or "--help" => o with { Help = true },
+                _ => throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        return o;
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Seva.Actors.Audio;
+
+namespace Seva.Bench;
+
+/// <summary>Sentences with known words, spoken by flite's slt and awb voices, trimmed of their own
+/// leading and trailing silence so "end of speech" is where the words end.</summary>
+internal sealed class Corpus
+{
+    public const int Rate = 16000;
+
+    private static readonly string[] Sentences =
+    [
+        "she has a history of diabetes and high blood pressure",
+        "the wound is healing well with no sign of infection",
+        "blood pressure is normal and the heart rate is regular",
+        "the patient was given two tablets of aspirin this morning",
+        "please schedule a follow up visit in two weeks",
+        "the patient reports a mild headache since yesterday",
+        "there is no history of allergies to any medication",
+        "the chest is clear and the abdomen is soft",
+    ];
+
+    private static readonly string[] Voices = ["slt", "awb"];
+
+    private Corpus(IReadOnlyList<Utterance> utterances) => Utterances = utterances;
+
+    public IReadOnlyList<Utterance> Utterances { get; }
+
+    public static Corpus Load()
+    {
+        var list = new List<Utterance>();
+        foreach (var voice in Voices)
+        {
+            foreach (var sentence in Sentences)
+            {
+                list.Add(new Utterance(sentence, voice, Trim(Speak(sentence, voice))));
+            }
+        }
+
+        return new Corpus(list);
+    }
+
+    private static short[] Speak(string text, string voice)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"seva-bench-{Guid.NewGuid():N}.wav");
+        try
+        {
+            var start = new ProcessStartInfo("flite") { RedirectStandardError = true };
+            foreach (var arg in new[] { "-voice", voice, "-t", text, "-o", path })
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            using var process = Process.Start(start) ?? throw new InvalidOperationException("flite did not start: install the Debian package flite.");
+            process.WaitForExit();
+            var wav = WavFile.Read(File.ReadAllBytes(path));
+            if (wav.SampleRate == Rate)
+            {
+                return wav.Samples;
+            }
+
+            var resampler = new Resampler(wav.SampleRate, Rate);
+            var output = new short[resampler.MaxOutput(wav.Samples.Length)];
+            return output[..resampler.Process(wav.Samples, output)];
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Cuts leading and trailing frames quieter than -40 dBFS.</summary>
+    private static short[] Trim(short[] samples)
+    {
+        const int frame = Rate / 100;
+        const double threshold = 327.0; // 1% of full scale
+        int first = 0, last = samples.Length;
+        while (first + frame < samples.Length && Rms(samples.AsSpan(first, frame)) < threshold)
+        {
+            first += frame;
+        }
+
+        while (last - frame > first && Rms(samples.AsSpan(last - frame, frame)) < threshold)
+        {
+            last -= frame;
+        }
+
+        return samples[first..last];
+    }
+
+    private static double Rms(ReadOnlySpan<short> s)
+    {
+        double sum = 0;
+        foreach (var x in s)
+        {
+            sum += x * (double)x;
+        }
+
+        return Math.Sqrt(sum / s.Length);
+    }
+}
+
+internal sealed record Utterance(string Text, string Voice, short[] Samples)
+{
+    public double Seconds => Samples.Length / (double)Corpus.Rate;
+}
