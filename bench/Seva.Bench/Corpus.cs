@@ -19,6 +19,14 @@ internal sealed class Corpus
         "the patient reports a mild headache since yesterday",
         "there is no history of allergies to any medication",
         "the chest is clear and the abdomen is soft",
+        "she was advised to rest and drink plenty of water",
+        "the results of the blood test will be ready tomorrow",
+        "he has been taking his medicine every day",
+        "there was some swelling in the left ankle",
+        "the child has had a cough and a fever for three days",
+        "we will check her blood sugar again next week",
+        "the patient feels much better than last time",
+        "his breathing is normal and there is no pain",
     ];
 
     private static readonly string[] Voices = ["slt", "awb"];

@@ -37,6 +37,9 @@ internal static class EngineBench
         log.WriteLine("engine: decoding with the Seva wrapper ...");
         var (wrapperSeconds, wrapperText) = await DecodeWithWrapperAsync(engine, samples);
 
+        log.WriteLine("engine: decoding two streams at once ...");
+        var parallelSeconds = await DecodeInParallelAsync(engine, samples, streams: provider.GetRequiredService<IOptions<PocketSphinxOptions>>().Value.DecodeWorkers);
+
         log.WriteLine("engine: decoding with pocketsphinx_continuous ...");
         var (rawSeconds, rawText) = DecodeWithRawEngine(samples, arguments);
 
@@ -44,6 +47,7 @@ internal static class EngineBench
         return new EngineReport(
             seconds,
             wrapperSeconds / seconds,
+            parallelSeconds / seconds,
             rawSeconds / seconds,
             Stats.WordEdits(reference, wrapperText) / (double)Stats.Words(reference),
             Stats.WordEdits(reference, rawText) / (double)Stats.Words(reference),
@@ -96,6 +100,35 @@ internal static class EngineBench
 
         await stream.CompleteAsync(CancellationToken.None);
         return (watch.Elapsed.TotalSeconds, sink.Text);
+    }
+
+    /// <summary>One stream per decode worker, all at once: the CPU time each audio second costs when
+    /// every core decodes (decoders compete for memory bandwidth and cache).</summary>
+    private static async Task<double> DecodeInParallelAsync(ISpeechEngine engine, short[] samples, int streams)
+    {
+        var opened = new List<ISpeechStream>();
+        for (var i = 0; i < streams; i++)
+        {
+            opened.Add(await engine.OpenStreamAsync(SpeechStreamOptions.Default, new TextSink(), CancellationToken.None));
+        }
+
+        var watch = Stopwatch.StartNew();
+        for (var offset = 0; offset < samples.Length; offset += 4000)
+        {
+            foreach (var stream in opened)
+            {
+                stream.Write(samples.AsSpan(offset, Math.Min(4000, samples.Length - offset)), TimeProvider.System.GetTimestamp());
+            }
+        }
+
+        await Task.WhenAll(opened.Select(s => s.CompleteAsync(CancellationToken.None)));
+        var elapsed = watch.Elapsed.TotalSeconds;
+        foreach (var stream in opened)
+        {
+            await stream.DisposeAsync();
+        }
+
+        return elapsed; // each stream's audio took this long while all decoded together
     }
 
     private static (double Seconds, string Text) DecodeWithRawEngine(short[] samples, IReadOnlyList<string> arguments)
@@ -240,6 +273,7 @@ internal static class EngineBench
 internal sealed record EngineReport(
     double AudioSeconds,
     double WrapperRealTimeFactor,
+    double WrapperParallelRealTimeFactor,
     double RawRealTimeFactor,
     double WrapperWordErrorRate,
     double RawWordErrorRate,

@@ -12,6 +12,7 @@ internal static class Report
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv, $"Engine ({e.AudioSeconds:F0} s of flite speech, slt + awb)"));
         Row("decode speed, Seva wrapper", string.Create(Inv, $"{e.WrapperRealTimeFactor:F3} x real time"));
+        Row("decode speed, Seva wrapper, all workers busy", string.Create(Inv, $"{e.WrapperParallelRealTimeFactor:F3} x real time per stream"));
         Row("decode speed, pocketsphinx_continuous", string.Create(Inv, $"{e.RawRealTimeFactor:F3} x real time"));
         Row("word error rate, Seva wrapper", string.Create(Inv, $"{e.WrapperWordErrorRate:P1}"));
         Row("word error rate, pocketsphinx_continuous", string.Create(Inv, $"{e.RawWordErrorRate:P1}"));
@@ -27,12 +28,12 @@ internal static class Report
     {
         Console.WriteLine();
         Console.WriteLine("Live dictation at real-time pace (final latency: end of an utterance's audio to its final)");
-        Console.WriteLine("streams | audio s |  WER  | 1st partial p50/p95 | final p50 / p95 / p99 / max | behind | no final | CPU server/bench | idle MB | peak MB | decoders | MB/session | ingest p50/p95 ms | decode queue p50/p95 ms | chunk / utt. end p95 ms | errors");
+        Console.WriteLine("streams | audio s |  WER  | 1st partial p50/p95 | final p50 / p95 / p99 / max | behind | no final | CPU server/bench | idle MB | peak MB | decoders | MB/session | ingest p50/p95 ms | = handoff p50/p95 ms + decode queue p50/p95 ms | chunk / utt. end p95 ms | errors");
         foreach (var r in runs)
         {
             var errors = r.Errors.Count == 0 ? "-" : string.Join(",", r.Errors.Select(e => $"{e.Key}x{e.Value}"));
             Console.WriteLine(string.Create(Inv,
-                $"{r.Streams,7} | {r.AudioSeconds,7:F0} | {r.WordErrorRate,5:P1} | {r.FirstPartialLatency.P50,8:F2} / {r.FirstPartialLatency.P95,-8:F2} | {r.FinalLatency.P50,5:F2} / {r.FinalLatency.P95,4:F2} / {r.FinalLatency.P99,4:F2} / {r.FinalLatency.Max,4:F2} {(r.FinalLatency.P95 <= limit ? " " : "!")}| {r.StreamsBehind,6} | {r.UtterancesWithoutFinal,8} | {r.ServerCpu,6:P0} / {r.BenchCpu,-6:P0} | {r.IdleWorkingSet / 1048576.0,7:F0} | {r.PeakWorkingSet / 1048576.0,7:F0} | {r.DecodersAtPeak,8} | {r.MemoryPerSessionBeyondDecoders / 1048576.0,10:F2} | {r.IngestP50Ms,7:F2} / {r.IngestP95Ms,-7:F2} | {r.DecodeQueueP50Ms,11:F2} / {r.DecodeQueueP95Ms,-9:F2} | {r.ChunkDecodeP95Ms,10:F1} / {r.UtteranceEndP95Ms,-10:F1} | {errors}"));
+                $"{r.Streams,7} | {r.AudioSeconds,7:F0} | {r.WordErrorRate,5:P1} | {r.FirstPartialLatency.P50,8:F2} / {r.FirstPartialLatency.P95,-8:F2} | {r.FinalLatency.P50,5:F2} / {r.FinalLatency.P95,4:F2} / {r.FinalLatency.P99,4:F2} / {r.FinalLatency.Max,4:F2} {(r.FinalLatency.P95 <= limit ? " " : "!")}| {r.StreamsBehind,6} | {r.UtterancesWithoutFinal,8} | {r.ServerCpu,6:P0} / {r.BenchCpu,-6:P0} | {r.IdleWorkingSet / 1048576.0,7:F0} | {r.PeakWorkingSet / 1048576.0,7:F0} | {r.DecodersAtPeak,8} | {r.MemoryPerSessionBeyondDecoders / 1048576.0,10:F2} | {r.IngestP50Ms,7:F2} / {r.IngestP95Ms,-7:F2} | {r.HandoffP50Ms,8:F2} / {r.HandoffP95Ms,-6:F2} + {r.DecodeQueueP50Ms,8:F2} / {r.DecodeQueueP95Ms,-8:F2} | {r.ChunkDecodeP95Ms,10:F1} / {r.UtteranceEndP95Ms,-10:F1} | {errors}"));
         }
     }
 

@@ -100,7 +100,7 @@ internal sealed class SevaServer : IAsyncDisposable
         var json = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/metrics"))!;
         var process = json["process"]!;
         var histograms = new Dictionary<string, (long[] Buckets, double MaxMs)>();
-        foreach (var name in new[] { "ingest_delay", "decode_queue_delay", "chunk_decode_time", "utterance_end_time" })
+        foreach (var name in new[] { "ingest_delay", "handoff_delay", "decode_queue_delay", "chunk_decode_time", "utterance_end_time" })
         {
             var h = json[name]!;
             histograms[name] = (h["buckets"]!.AsArray().Select(b => (long)b!).ToArray(), (double)h["max_ms"]!);

@@ -12,6 +12,10 @@ public sealed class SpeechMetrics(TimeProvider time)
     /// <summary>Time from an audio frame arriving on the socket (or circuit) to its samples entering the decoder.</summary>
     public LatencyHistogram IngestDelay { get; } = new();
 
+    /// <summary>Seva's own share of <see cref="IngestDelay"/>: from the frame arriving to its samples being
+    /// queued for the decoder (parsing, the session's turn, MP3 encoding, resampling).</summary>
+    public LatencyHistogram HandoffDelay { get; } = new();
+
     /// <summary>The engine's share of <see cref="IngestDelay"/>: from audio being queued for the decoder
     /// to a decode worker taking it.</summary>
     public LatencyHistogram DecodeQueueDelay { get; } = new();
@@ -31,6 +35,8 @@ public sealed class SpeechMetrics(TimeProvider time)
             return at == 0 || time.GetElapsedTime(at) > RecentWindow ? TimeSpan.Zero : TimeSpan.FromTicks(Interlocked.Read(ref _recentMaxTicks));
         }
     }
+
+    public void RecordHandoff(long arrivalTimestamp) => HandoffDelay.Record(time.GetElapsedTime(arrivalTimestamp));
 
     public void RecordIngest(long arrivalTimestamp, long queuedTimestamp)
     {

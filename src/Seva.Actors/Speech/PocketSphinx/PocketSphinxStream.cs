@@ -73,6 +73,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
         samples.CopyTo(buffer);
         _queue.Enqueue(new Chunk(buffer, samples.Length, arrivalTimestamp, _time.GetTimestamp()));
+        _metrics.RecordHandoff(arrivalTimestamp);
         Interlocked.Add(ref _samplesWritten, samples.Length);
         TrySchedule();
     }
