@@ -9,11 +9,11 @@ internal static class LoadRun
     {
         // Warm-up: N short sessions, so N decoders are loaded and have decoded (their search buffers
         // grown) before the idle figure is taken; what the run adds beyond it is the sessions' own.
-        var warmUp = Enumerable.Range(0, streams).Select(i => new StreamClient(server, Script(corpus, i, 1), 0.5, 0)).ToList();
+        var warmUp = Enumerable.Range(0, streams).Select(i => new StreamClient(server, Script(corpus, i, 1), 0.5, i * 0.1)).ToList();
         await Task.WhenAll(warmUp.Select(c => c.ConnectAndStartAsync(cancellationToken)));
         await Task.WhenAll(warmUp.Where(c => c.Started).Select(c => c.RunAsync(cancellationToken)));
         warmUp.ForEach(c => c.Dispose());
-        await Task.Delay(1000, cancellationToken);
+        await Task.Delay(3000, cancellationToken); // let the server's recent-lag figure (2 s window) clear
 
         var idle = await server.MetricsAsync();
         var random = new Random(streams);
@@ -61,7 +61,7 @@ internal static class LoadRun
         var peak = samples.Count == 0 ? after : samples.MaxBy(s => s.WorkingSetBytes)!;
         var extraDecoders = Math.Max(0, peak.DecodersLoaded - idle.DecodersLoaded);
         var perSession = (peak.WorkingSetBytes - idle.WorkingSetBytes - (extraDecoders * decoderBytes)) / Math.Max(1, started.Count);
-        var errors = results.SelectMany(r => r.Errors).Concat(clients.Where(c => !c.Started).Select(_ => "NOT_STARTED"))
+        var errors = results.SelectMany(r => r.Errors).Concat(clients.Where(c => !c.Started).Select(c => "refused:" + c.StartError))
             .GroupBy(e => e).ToDictionary(g => g.Key, g => g.Count());
 
         return new LoadReport(
@@ -73,7 +73,7 @@ internal static class LoadRun
             Summary.Of(finals),
             results.Count(r => r.FellBehind),
             results.Sum(r => r.MissedUtterances),
-            results.Max(r => r.MaxSendLateness),
+            results.Select(r => r.MaxSendLateness).DefaultIfEmpty(0).Max(),
             (after.CpuSeconds - atStart.CpuSeconds) / wall.Elapsed.TotalSeconds / after.Cores,
             clientCpu.TotalSeconds / wall.Elapsed.TotalSeconds / Environment.ProcessorCount,
             idle.WorkingSetBytes,

@@ -42,6 +42,18 @@ internal sealed class StreamClient(SevaServer server, IReadOnlyList<Utterance> s
 
     public bool Started => Seen("session_ack");
 
+    /// <summary>The error a session that did not start was refused with.</summary>
+    public string StartError
+    {
+        get
+        {
+            lock (_received)
+            {
+                return _received.Where(m => (string?)m.Message["type"] == "error").Select(m => (string?)m.Message["error_code"]).FirstOrDefault() ?? "NO_ACK";
+            }
+        }
+    }
+
     public void Dispose() => _socket.Dispose();
 
     /// <summary>Streams the script, ends the session and waits for session_complete.</summary>
