@@ -1,4 +1,5 @@
 using Seva.Web.Components;
+using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Features.Metrics;
@@ -6,12 +7,16 @@ using Seva.Web.Features.Transcriptions;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSevaUi();
+builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
 
 var app = builder.Build();
 app.UseSevaUi();
-app.UseApiKeys();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+app.MapAccounts();
 app.MapDictationApi();
 app.MapTranscriptionsApi();
 app.MapMetricsApi();

@@ -24,7 +24,6 @@ public static class SevaUiExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
-        app.UseAntiforgery();
         return app;
     }
 

@@ -15,33 +15,37 @@ internal sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    ApiKeyDirectory keys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
+    ApiKeyDirectory keys,
+    Seva.Web.Features.Accounts.ApiKeyService userKeys) : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, logger, encoder)
 {
     public const string SchemeName = "ApiKey";
 
-    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var presented = ReadKey(Request);
         if (presented is null)
         {
-            return Task.FromResult(AuthenticateResult.NoResult());
+            return AuthenticateResult.NoResult();
         }
 
-        var userId = keys.Find(presented);
+        // Keys from configuration (automation), then keys users created on their API keys page.
+        var userId = keys.Find(presented) ?? await userKeys.FindUserAsync(presented, Context.RequestAborted);
         if (userId is null)
         {
-            return Task.FromResult(AuthenticateResult.Fail("Invalid API key."));
+            return AuthenticateResult.Fail("Invalid API key.");
         }
 
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId), new Claim(ClaimTypes.Name, userId)], SchemeName);
-        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Bearer";
-        return Response.WriteAsJsonAsync(new { error = "unauthorized", message = "A valid API key is required: send 'Authorization: Bearer <key>' or '?access_token=<key>'." });
+        return Response.HasStarted
+            ? Task.CompletedTask
+            : Response.WriteAsJsonAsync(new { error = "unauthorized", message = "A valid API key is required: send 'Authorization: Bearer <key>' or '?access_token=<key>', or sign in." });
     }
 
     private static string? ReadKey(HttpRequest request)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Seva.Web.Features.ApiKeys;
@@ -16,19 +17,15 @@ public static class ApiKeyExtensions
             .ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<ApiKeyOptions>, ApiKeyOptionsValidator>();
         builder.Services.AddSingleton<ApiKeyDirectory>();
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+        builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorizationBuilder()
-            .AddPolicy(PolicyName, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
-        return builder;
-    }
 
-    public static WebApplication UseApiKeys(this WebApplication app)
-    {
-        ArgumentNullException.ThrowIfNull(app);
-        app.UseAuthentication();
-        app.UseAuthorization();
-        return app;
+        // The APIs take an API key, or the signed-in user's cookie (the pages play audio from them).
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(PolicyName, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, IdentityConstants.ApplicationScheme)
+                .RequireAuthenticatedUser());
+        return builder;
     }
 
     /// <summary>The caller's user id (set by the API key scheme).</summary>

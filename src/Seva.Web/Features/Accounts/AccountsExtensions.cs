@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Storage;
+
+namespace Seva.Web.Features.Accounts;
+
+public static class AccountsExtensions
+{
+    /// <summary>ASP.NET Core Identity on Seva's database: cookie sign-in for the pages, users' API keys,
+    /// and the optional demo account.</summary>
+    public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<AccountRedirects>();
+        services.AddScoped<AuthenticationStateProvider, RevalidatingAuthenticationStateProvider>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/Account/Login";
+            cookie.AccessDeniedPath = "/Account/Login";
+
+            // An API call without a valid key or cookie is a 401, never a redirect to the login page.
+            cookie.Events.OnRedirectToLogin = context =>
+            {
+                if (context.Request.Path.StartsWithSegments("/api"))
+                {
+                    // The API key scheme may already have written its 401 with an explanation.
+                    if (!context.Response.HasStarted)
+                    {
+                        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    }
+                }
+                else
+                {
+                    context.Response.Redirect(context.RedirectUri);
+                }
+
+                return Task.CompletedTask;
+            };
+        });
+        services.AddDbContextFactory<AccountsDbContext>((sp, db) =>
+            db.UseSqlite(sp.GetRequiredService<IOptions<StorageOptions>>().Value.SqliteConnectionString, o => o.MigrationsHistoryTable(AccountsDbContext.MigrationsHistoryTable)));
+        services.AddIdentityCore<SevaUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = false;
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequiredLength = 8;
+            })
+            .AddEntityFrameworkStores<AccountsDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddSingleton<ApiKeyService>();
+        services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName);
+        services.AddHostedService<AccountsStartup>();
+        return builder;
+    }
+
+    public static WebApplication MapAccounts(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapPost("/Account/Logout", async (SignInManager<SevaUser> signIn, [FromForm] string? returnUrl) =>
+        {
+            await signIn.SignOutAsync();
+            return TypedResults.LocalRedirect("~/" + (returnUrl ?? string.Empty).TrimStart('/'));
+        });
+        return app;
+    }
+
+    /// <summary>Migrates the accounts schema and creates the demo account, before requests are taken.</summary>
+    private sealed class AccountsStartup(IServiceProvider services, IOptions<DemoUserOptions> demo, IOptions<StorageOptions> storage, ILogger<AccountsStartup> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            Directory.CreateDirectory(storage.Value.FullDataDirectory);
+            await using var scope = services.CreateAsyncScope();
+            var contexts = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AccountsDbContext>>();
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+
+            if (string.IsNullOrWhiteSpace(demo.Value.Email) || string.IsNullOrEmpty(demo.Value.Password))
+            {
+                return;
+            }
+
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<SevaUser>>();
+            if (await users.FindByEmailAsync(demo.Value.Email) is not null)
+            {
+                return;
+            }
+
+            var result = await users.CreateAsync(new SevaUser { UserName = demo.Value.Email, Email = demo.Value.Email, EmailConfirmed = true }, demo.Value.Password);
+            if (!result.Succeeded)
+            {
+                throw new InvalidOperationException($"{DemoUserOptions.SectionName}: the demo account could not be created: {string.Join(" ", result.Errors.Select(e => e.Description))}");
+            }
+
+            logger.LogInformation("Created the demo account {Email}", demo.Value.Email);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
