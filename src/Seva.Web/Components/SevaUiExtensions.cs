@@ -24,6 +24,20 @@ public static class SevaUiExtensions
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
         }
 
+        // Browser modules live in their feature folders (Features/Dictation/dictation.js, ...).
+        var features = Path.Combine(app.Environment.ContentRootPath, "Features");
+        if (Directory.Exists(features))
+        {
+            app.UseStaticFiles(new StaticFileOptions
+            {
+                FileProvider = new Microsoft.Extensions.FileProviders.PhysicalFileProvider(features),
+                RequestPath = "/features",
+                // Only the modules: nothing else in the feature folders (C#, Razor) is served.
+                ContentTypeProvider = new Microsoft.AspNetCore.StaticFiles.FileExtensionContentTypeProvider(new Dictionary<string, string> { [".js"] = "text/javascript" }),
+                ServeUnknownFileTypes = false,
+            });
+        }
+
         return app;
     }
 

@@ -1,0 +1,281 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+using Seva.Actors.Dictation;
+
+namespace Seva.Web.Features.Dictation;
+
+/// <summary>Live dictation in the browser: the microphone is captured by an AudioWorklet (dictation.js)
+/// and its PCM comes over the circuit to the same session actor the WebSocket API uses.</summary>
+public sealed partial class DictationPage : IDictationFollower
+{
+    /// <summary>Messages shown for the errors a browser can hit (from the original design).</summary>
+    public const string MicrophoneDeniedMessage = "Unable to access microphone. Please check permissions.";
+    public const string CaptureFailedMessage = "Audio capture failed. Please refresh and try again.";
+    public const string UnsupportedMessage = "Your browser doesn't support audio transcription. Please use Chrome, Firefox, or Edge.";
+
+    private const int ChunkMilliseconds = 250;
+    private const int MaxEarlyChunks = 40;
+
+    private readonly string _levelId = "level-" + Guid.NewGuid().ToString("N");
+    private readonly TranscriptModel _transcript = new();
+    private readonly ConcurrentQueue<byte[]> _early = new();
+    private readonly List<string> _notices = [];
+    private readonly CancellationTokenSource _disposed = new();
+    private string _quality = DictationQuality.Medium;
+    private string _language = DictationLanguages.Supported[0];
+    private string? _specialty;
+    private string? _customWords;
+    private DictationStatus _status = DictationStatus.Idle;
+    private string? _error;
+    private bool _retryable;
+    private Guid? _savedId;
+    private TimeSpan _elapsed;
+    private long _startedAt;
+    private DictationSession? _session;
+    private IJSObjectReference? _module;
+    private DotNetObjectReference<DictationPage>? _self;
+    private PeriodicTimer? _clock;
+
+    public enum DictationStatus
+    {
+        Idle,
+        Connecting,
+        Listening,
+        Finishing,
+        Saved,
+        Error,
+    }
+
+    private bool Running => _status is DictationStatus.Connecting or DictationStatus.Listening or DictationStatus.Finishing;
+
+    private string StatusText => _status switch
+    {
+        DictationStatus.Idle => "ready",
+        DictationStatus.Connecting => "connecting",
+        DictationStatus.Listening => "listening",
+        DictationStatus.Finishing => "finishing",
+        DictationStatus.Saved => "saved",
+        _ => "error",
+    };
+
+    private Color StatusColor => _status switch
+    {
+        DictationStatus.Listening => Color.Success,
+        DictationStatus.Connecting or DictationStatus.Finishing => Color.Info,
+        DictationStatus.Saved => Color.Primary,
+        DictationStatus.Error => Color.Error,
+        _ => Color.Default,
+    };
+
+    /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate.</summary>
+    [JSInvokable]
+    public async Task OnAudio(byte[] pcm)
+    {
+        ArgumentNullException.ThrowIfNull(pcm);
+        if (_session is null)
+        {
+            // Capture starts before the session is ready: keep the first words, up to ten seconds.
+            if (_early.Count < MaxEarlyChunks && _status == DictationStatus.Connecting)
+            {
+                _early.Enqueue(pcm);
+            }
+
+            return;
+        }
+
+        if (_status is DictationStatus.Listening or DictationStatus.Finishing)
+        {
+            try
+            {
+                await _session.PostAudioAsync(pcm, Time.GetTimestamp(), _disposed.Token);
+            }
+            catch (DictationException ex)
+            {
+                Logger.LogDebug("Audio after the session ended: {Message}", ex.Message);
+            }
+        }
+    }
+
+    void IDictationFollower.OnResult(DictationResult result) => _ = InvokeAsync(() =>
+    {
+        _transcript.Apply(result);
+        StateHasChanged();
+    });
+
+    void IDictationFollower.OnError(DictationError error) => _ = InvokeAsync(() =>
+    {
+        if (error.Recoverable)
+        {
+            _notices.Add(error.Message);
+        }
+        else
+        {
+            _error = error.Message;
+        }
+
+        StateHasChanged();
+    });
+
+    void IDictationFollower.OnCompleted(DictationCompleted completed) => _ = InvokeAsync(async () =>
+    {
+        // The session may end on its own (timeout, maximum length): release the microphone too.
+        if (_status == DictationStatus.Listening)
+        {
+            await StopCaptureAsync();
+        }
+
+        _savedId = completed.TranscriptionId;
+        _status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed ? DictationStatus.Error : DictationStatus.Saved;
+        _clock?.Dispose();
+        StateHasChanged();
+    });
+
+    private async Task StartAsync()
+    {
+        _error = null;
+        _retryable = false;
+        _savedId = null;
+        _notices.Clear();
+        _transcript.Clear();
+        _early.Clear();
+        _elapsed = TimeSpan.Zero;
+        _status = DictationStatus.Connecting;
+        DictationQuality.TryGetSampleRate(_quality, out var rate);
+        try
+        {
+            _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Dictation/dictation.js");
+            _self ??= DotNetObjectReference.Create(this);
+            await _module.InvokeAsync<double>("start", _self, rate, ChunkMilliseconds, _levelId);
+        }
+        catch (JSException ex)
+        {
+            Fail(ex.Message);
+            return;
+        }
+
+        try
+        {
+            var user = (await Auth.GetAuthenticationStateAsync()).User;
+            var userId = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? throw new InvalidOperationException("Not signed in.");
+            var words = (_customWords ?? string.Empty).Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var (session, _) = await Sessions.StartAsync(new DictationStart(userId, null, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words), this, _disposed.Token);
+            _session = session;
+            _status = DictationStatus.Listening;
+            _startedAt = Time.GetTimestamp();
+            while (_early.TryDequeue(out var chunk))
+            {
+                await session.PostAudioAsync(chunk, Time.GetTimestamp(), _disposed.Token);
+            }
+
+            _ = RunClockAsync();
+        }
+        catch (DictationException ex)
+        {
+            await StopCaptureAsync();
+            _status = DictationStatus.Error;
+            _error = ex.Error.Message;
+            _retryable = ex.Error.Code == DictationErrorCodes.SessionLimitExceeded;
+        }
+    }
+
+    private async Task StopAsync()
+    {
+        if (_session is null)
+        {
+            return;
+        }
+
+        _status = DictationStatus.Finishing;
+        StateHasChanged();
+        await StopCaptureAsync(); // sends the last chunk before the session ends
+        var completed = await _session.EndAsync(CancellationToken.None);
+        _savedId = completed.TranscriptionId;
+        _status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed ? DictationStatus.Error : DictationStatus.Saved;
+        _session = null;
+    }
+
+    private async Task StopCaptureAsync()
+    {
+        try
+        {
+            if (_module is not null)
+            {
+                await _module.InvokeVoidAsync("stop");
+            }
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            Logger.LogDebug("Stopping capture: {Message}", ex.Message);
+        }
+    }
+
+    private void Fail(string jsMessage)
+    {
+        _status = DictationStatus.Error;
+        (_error, _retryable) = jsMessage switch
+        {
+            _ when jsMessage.StartsWith("MICROPHONE_ACCESS_DENIED", StringComparison.Ordinal) => (MicrophoneDeniedMessage, true),
+            _ when jsMessage.StartsWith("UNSUPPORTED_BROWSER", StringComparison.Ordinal) => (UnsupportedMessage, false),
+            _ => (CaptureFailedMessage, true),
+        };
+        Logger.LogInformation("Audio capture did not start: {Reason}", jsMessage);
+    }
+
+    private async Task RunClockAsync()
+    {
+        _clock?.Dispose();
+        _clock = new PeriodicTimer(TimeSpan.FromSeconds(1), Time);
+        var clock = _clock;
+        try
+        {
+            while (await clock.WaitForNextTickAsync(_disposed.Token) && _status == DictationStatus.Listening)
+            {
+                await InvokeAsync(() =>
+                {
+                    _elapsed = Time.GetElapsedTime(_startedAt);
+                    StateHasChanged();
+                });
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // page closed
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _disposed.CancelAsync();
+        if (_session is not null)
+        {
+            // Leaving the page ends the dictation normally: what was said is kept.
+            await StopCaptureAsync();
+            try
+            {
+                await _session.EndAsync(CancellationToken.None);
+            }
+            catch (DictationException)
+            {
+                // already ended
+            }
+        }
+
+        _clock?.Dispose();
+        _self?.Dispose();
+        if (_module is not null)
+        {
+            try
+            {
+                await _module.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // the circuit is gone
+            }
+        }
+
+        _disposed.Dispose();
+    }
+}
