@@ -2,8 +2,9 @@
 # Runtime: speech recognition (PocketSphinx + US English model) and MP3 encoding (LAME).
 RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0)
 # Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
-# raw engine (pocketsphinx_continuous) to compare against.
-TEST_PACKAGES=(flite mpg123 pocketsphinx)
+# raw engine (pocketsphinx_continuous) to compare against, chromium runs the browser tests
+# (driven by Playwright, never a downloaded browser).
+TEST_PACKAGES=(flite mpg123 pocketsphinx chromium)
 
 # Installs whatever of the given packages is missing, with sudo when not root.
 ensure_packages() {

@@ -137,10 +137,34 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         return await db.Transcriptions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id && t.UserId == userId, cancellationToken);
     }
 
-    public async Task<(IReadOnlyList<TranscriptionRecord> Items, int Total)> ListAsync(string userId, int page, int pageSize, CancellationToken cancellationToken)
+    /// <summary>Deletes one of the user's records; returns it (for its audio key), or null if there is none.</summary>
+    public async Task<TranscriptionRecord?> DeleteAsync(string userId, Guid id, CancellationToken cancellationToken)
+    {
+        TranscriptionRecord? deleted = null;
+        await WriteAsync(async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            deleted = await db.Transcriptions.SingleOrDefaultAsync(t => t.Id == id && t.UserId == userId, cancellationToken);
+            if (deleted is not null)
+            {
+                db.Transcriptions.Remove(deleted);
+                await db.SaveChangesAsync(cancellationToken);
+            }
+        });
+        return deleted;
+    }
+
+    /// <summary>The user's records, newest first; <paramref name="search"/> matches the transcript or specialty.</summary>
+    public async Task<(IReadOnlyList<TranscriptionRecord> Items, int Total)> ListAsync(string userId, int page, int pageSize, CancellationToken cancellationToken, string? search = null)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var query = db.Transcriptions.AsNoTracking().Where(t => t.UserId == userId);
+        if (!string.IsNullOrWhiteSpace(search))
+        {
+            var pattern = "%" + search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
+            query = query.Where(t => EF.Functions.Like(t.TranscriptText, pattern, "\\") || (t.Specialty != null && EF.Functions.Like(t.Specialty, pattern, "\\")));
+        }
+
         var total = await query.CountAsync(cancellationToken);
         var items = await query
             .OrderByDescending(t => t.CreatedAt)

@@ -37,6 +37,7 @@ public sealed partial class DictationPage : IDictationFollower
     private IJSObjectReference? _module;
     private DotNetObjectReference<DictationPage>? _self;
     private PeriodicTimer? _clock;
+    private bool _interactive; // Start works only once the circuit is up (the first render is prerendered HTML)
 
     public enum DictationStatus
     {
@@ -68,6 +69,15 @@ public sealed partial class DictationPage : IDictationFollower
         DictationStatus.Error => Color.Error,
         _ => Color.Default,
     };
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _interactive = true;
+            StateHasChanged();
+        }
+    }
 
     /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate.</summary>
     [JSInvokable]

@@ -16,6 +16,8 @@ public static class TranscriptionEndpoints
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/audio", GetAudioAsync);
+        group.MapGet("/{id:guid}/text", GetTextAsync);
+        group.MapDelete("/{id:guid}", DeleteAsync);
         return app;
     }
 
@@ -55,6 +57,35 @@ public static class TranscriptionEndpoints
         return stream is null
             ? NotFound()
             : Results.File(stream, "audio/mpeg", fileDownloadName: $"{record.Id}.mp3", enableRangeProcessing: true);
+    }
+
+    private static async Task<IResult> GetTextAsync(Guid id, HttpContext context, TranscriptionStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(context.User.UserId(), id, cancellationToken);
+        if (record is null)
+        {
+            return NotFound();
+        }
+
+        var name = $"dictation-{record.CreatedAt:yyyyMMdd-HHmmss}.txt";
+        return Results.File(System.Text.Encoding.UTF8.GetBytes(record.TranscriptText + "\n"), "text/plain; charset=utf-8", name);
+    }
+
+    /// <summary>Deletes the record and its audio.</summary>
+    private static async Task<IResult> DeleteAsync(Guid id, HttpContext context, TranscriptionStore store, IAudioStore audio, CancellationToken cancellationToken)
+    {
+        var deleted = await store.DeleteAsync(context.User.UserId(), id, cancellationToken);
+        if (deleted is null)
+        {
+            return NotFound();
+        }
+
+        if (deleted.AudioKey is not null)
+        {
+            await audio.DeleteAsync(deleted.AudioKey, cancellationToken);
+        }
+
+        return Results.NoContent();
     }
 
     private static IResult NotFound() =>
