@@ -1,6 +1,7 @@
 # Debian packages Seva needs, sourced by scripts/run and scripts/test.
-# Runtime: speech recognition (PocketSphinx + US English model) and MP3 encoding (LAME).
-RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0)
+# Runtime: speech recognition (PocketSphinx + US English model), MP3 encoding (LAME) and decoding
+# of uploaded MP3s (mpg123).
+RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0 libmpg123-0)
 # Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
 # raw engine (pocketsphinx_continuous) to compare against, chromium runs the browser tests
 # (driven by Playwright, never a downloaded browser).

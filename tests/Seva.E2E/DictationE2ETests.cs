@@ -35,7 +35,6 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("listening");
             await Assertions.Expect(page.Locator("[data-testid=transcript]")).ToContainTextAsync("diabetes", new() { Timeout = 30_000 });
             await Assertions.Expect(page.Locator("[data-testid=transcript]")).ToContainTextAsync("blood pressure", new() { Timeout = 30_000 });
-            await page.WaitForTimeoutAsync(1000);
             await page.ClickAsync("[data-testid=stop]");
             await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("saved", new() { Timeout = 30_000 });
             var elapsed = await page.Locator("[data-testid=elapsed]").InnerTextAsync();

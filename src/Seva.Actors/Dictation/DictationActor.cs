@@ -123,7 +123,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             Language = start.Language,
             Specialty = start.Specialty,
             SampleRate = _sampleRate,
-            IsStreaming = true,
+            IsStreaming = start.IsStreaming,
         };
         try
         {

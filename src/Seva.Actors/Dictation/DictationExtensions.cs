@@ -19,6 +19,7 @@ public static class DictationExtensions
         services.AddPocketSphinx();
         services.AddSevaStorage();
         services.AddSingleton<DictationSessions>();
+        services.AddSingleton<UploadTranscriber>();
         services.AddHostedService<IdleSessionSweeper>();
         return services;
     }

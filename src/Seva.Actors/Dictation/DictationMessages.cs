@@ -22,14 +22,16 @@ public static class DictationQuality
     }
 }
 
-/// <summary>What a client asks for when it starts dictating.</summary>
+/// <summary>What a client asks for when it starts dictating. <paramref name="IsStreaming"/> is false
+/// for an uploaded file transcribed by the same session logic.</summary>
 public sealed record DictationStart(
     string UserId,
     string? SessionId,
     string Quality,
     string Language,
     string? Specialty,
-    IReadOnlyList<string> Vocabulary);
+    IReadOnlyList<string> Vocabulary,
+    bool IsStreaming = true);
 
 public sealed record DictationStarted(string SessionId, string JobId, Guid TranscriptionId, int SampleRate);
 
