@@ -113,3 +113,42 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
         return (string)complete["transcription_id"]!;
     }
 }
+
+public sealed class TranscriptionsTextAndDeleteTests : IAsyncLifetime
+{
+    private SevaServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = new SevaServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Text_DownloadsTheTranscript_AndDelete_RemovesRecordAndAudio()
+    {
+        await using var client = await DictationClient.ConnectAsync(_server);
+        await client.StartAsync();
+        await client.StreamAsync(Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1, 16000)), 16000, realTime: false);
+        await client.EndAsync();
+        var complete = await client.WaitForTypeAsync("session_complete");
+        var id = (string)complete["transcription_id"]!;
+
+        using var api = _server.ApiClient(SevaServer.AliceKey);
+        var text = await api.GetAsync($"/api/v1/transcriptions/{id}/text");
+        Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("diabetes", await text.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.EndsWith(".txt", text.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
+
+        using var bob = _server.ApiClient(SevaServer.BobKey);
+        Assert.Equal(HttpStatusCode.NotFound, (await bob.DeleteAsync($"/api/v1/transcriptions/{id}")).StatusCode);
+
+        var audioFile = Path.Combine(_server.DataDirectory, (string)complete["audio_key"]!);
+        Assert.True(File.Exists(audioFile));
+        Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/v1/transcriptions/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/transcriptions/{id}")).StatusCode);
+        Assert.False(File.Exists(audioFile));
+    }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Seva.Web.Features.Accounts;
+using Seva.Web.Tests.Support;
+
+namespace Seva.Web.Tests;
+
+public sealed class AccountsApiTests : IAsyncLifetime
+{
+    private SevaServer _server = null!;
+
+    public Task InitializeAsync()
+    {
+        _server = new SevaServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task UserApiKey_OpensTheApis_UntilRevoked()
+    {
+        var keys = _server.Services.GetRequiredService<ApiKeyService>();
+        var (record, key) = await keys.CreateAsync("user-42", "my script", CancellationToken.None);
+        Assert.StartsWith(ApiKeyService.KeyPrefix, key, StringComparison.Ordinal);
+        Assert.DoesNotContain(key, record.KeyHash, StringComparison.Ordinal);
+
+        using var api = _server.ApiClient(key);
+        var page = (await api.GetFromJsonAsync<JsonObject>("/api/v1/transcriptions"))!;
+        Assert.Equal(0, (int)page["total"]!);
+
+        await using (var client = await DictationClient.ConnectAsync(_server, key))
+        {
+            await client.StartAsync();
+            await client.EndAsync();
+            await client.WaitForTypeAsync("session_complete");
+        }
+
+        var mine = (await api.GetFromJsonAsync<JsonObject>("/api/v1/transcriptions"))!;
+        Assert.Equal("user-42", (string?)mine["items"]![0]!["user_id"]);
+
+        Assert.True(await keys.RevokeAsync("user-42", record.Id, CancellationToken.None));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.GetAsync("/api/v1/transcriptions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokingSomeoneElsesKey_DoesNothing()
+    {
+        var keys = _server.Services.GetRequiredService<ApiKeyService>();
+        var (record, key) = await keys.CreateAsync("owner", "k", CancellationToken.None);
+        Assert.False(await keys.RevokeAsync("intruder", record.Id, CancellationToken.None));
+        using var api = _server.ApiClient(key);
+        Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/transcriptions")).StatusCode);
+    }
+
+    [Fact]
+    public async Task DemoUser_IsCreatedAtStartUp_AndCanSignIn()
+    {
+        await using var server = new SevaServer(new Dictionary<string, string?>
+        {
+            ["Seva:DemoUser:Email"] = "demo@example.com",
+            ["Seva:DemoUser:Password"] = "Demo-pass-123",
+        });
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
+        var form = await browser.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        var response = await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = "demo@example.com",
+            ["Input.Password"] = "Demo-pass-123",
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+        }));
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("dictation", response.Headers.Location!.ToString(), StringComparison.Ordinal);
+
+        // the sign-in cookie opens the REST API too (the pages play audio from it)
+        var api = await browser.GetAsync("/api/v1/transcriptions");
+        Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+    }
+}
