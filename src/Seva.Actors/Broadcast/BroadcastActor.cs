@@ -1,0 +1,274 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Seva.Actors.Speech;
+using Seva.Actors.Translation;
+
+namespace Seva.Actors.Broadcast;
+
+/// <summary>The logic of one broadcast, written once for any actor host: the speaker's speech stream,
+/// the listeners and their languages, the controls, the status, and the last five minutes of captions.</summary>
+/// <remarks>Not thread-safe by design: the host runs one call at a time. Engine results are queued by
+/// the sink and applied in a turn the sink asks for, as in <see cref="Dictation.DictationActor"/>.
+/// Each final is translated once per language in use, however many listeners share it.</remarks>
+public sealed class BroadcastActor : ISpeechResultSink
+{
+    public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(5);
+
+    private readonly ISpeechEngine _engine;
+    private readonly ITranslator _translator;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<Func<Task>> _requestTurn;
+    private readonly ConcurrentQueue<RecognitionResult> _pending = new();
+    private readonly Dictionary<string, (ListenerInfo Info, IBroadcastClient Client)> _listeners = new(StringComparer.Ordinal);
+    private readonly LinkedList<RecentCaption> _recent = new();
+    private readonly StatusTrigger _trigger = new(StatusTrigger.DefaultPeriod);
+    private IBroadcastClient? _speaker;
+    private ISpeechStream? _stream;
+
+    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn)
+    {
+        SessionId = sessionId;
+        SourceLanguage = sourceLanguage;
+        QualityTier = qualityTier;
+        _engine = engine;
+        _translator = translator;
+        _time = time;
+        _logger = logger;
+        _requestTurn = requestTurn;
+        CreatedAt = time.GetUtcNow();
+        State = BroadcastState.Started(CreatedAt);
+    }
+
+    public string SessionId { get; }
+
+    public string SourceLanguage { get; }
+
+    public string QualityTier { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    public BroadcastState State { get; private set; }
+
+    public string SpeakerConnectionId { get; private set; } = string.Empty;
+
+    public IReadOnlyList<ListenerInfo> Listeners => [.. _listeners.Values.Select(l => l.Info)];
+
+    public IReadOnlyList<string> SupportedLanguages => _translator.TargetsFor(SourceLanguage);
+
+    /// <summary>Opens the speech stream for the speaker's connection.</summary>
+    public async Task StartAsync(string speakerConnectionId, IBroadcastClient speaker, CancellationToken cancellationToken)
+    {
+        SpeakerConnectionId = speakerConnectionId;
+        _speaker = speaker;
+        _stream = await _engine.OpenStreamAsync(new SpeechStreamOptions("en-US", []), this, cancellationToken);
+    }
+
+    /// <summary>Speaker audio (16-bit PCM, 16 kHz). While paused or muted nothing is transcribed or sent.</summary>
+    public Task AcceptAudioAsync(ReadOnlyMemory<short> samples, long arrivalTimestamp)
+    {
+        if (State.IsLive && _stream is not null)
+        {
+            _stream.Write(samples.Span, arrivalTimestamp);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Applies a speaker control and tells everyone the new state.</summary>
+    public BroadcastState Control(string connectionId, string action, BroadcastStateChange change)
+    {
+        var role = connectionId == SpeakerConnectionId ? BroadcastRole.Speaker : BroadcastRole.Listener;
+        var next = BroadcastControls.Apply(State, role, action, change, _time.GetUtcNow());
+        if (next != State)
+        {
+            State = next;
+            Notify(c => c.OnState(next));
+        }
+
+        return next;
+    }
+
+    /// <summary>Adds a listener; returns the last five minutes of final captions in its language.</summary>
+    public async Task<IReadOnlyList<Caption>> JoinAsync(string connectionId, string language, bool audioOn, IBroadcastClient client, CancellationToken cancellationToken)
+    {
+        RequireSupported(language);
+        _listeners[connectionId] = (new ListenerInfo(connectionId, language, audioOn, _time.GetUtcNow()), client);
+        var recent = await RecentCaptionsAsync(language, cancellationToken);
+        CheckStatus();
+        return recent;
+    }
+
+    public void Leave(string connectionId)
+    {
+        if (_listeners.Remove(connectionId))
+        {
+            CheckStatus();
+        }
+    }
+
+    /// <summary>A listener's new language, from the next caption on.</summary>
+    public void ChangeLanguage(string connectionId, string language)
+    {
+        if (!_listeners.TryGetValue(connectionId, out var listener))
+        {
+            throw new BroadcastException(new BroadcastError(403, "FORBIDDEN", "Only a listener of this broadcast may change its language."));
+        }
+
+        RequireSupported(language);
+        _listeners[connectionId] = listener with { Info = listener.Info with { Language = language } };
+        CheckStatus();
+    }
+
+    public BroadcastStatus Status(string reason)
+    {
+        var distribution = StatusTrigger.Distribution(_listeners.Values.Select(l => l.Info.Language));
+        var now = _time.GetUtcNow();
+        return new BroadcastStatus(SessionId, distribution.Values.Sum(), distribution, (long)(now - CreatedAt).TotalSeconds, State, now, reason);
+    }
+
+    /// <summary>Sends the speaker a status if one is due (call on a timer too, for the periodic one).</summary>
+    public void CheckStatus()
+    {
+        var distribution = StatusTrigger.Distribution(_listeners.Values.Select(l => l.Info.Language));
+        var now = _time.GetUtcNow();
+        if (_speaker is not null && _trigger.Check(distribution, now) is { } reason)
+        {
+            _trigger.Reported(distribution, now);
+            _speaker.OnStatus(Status(reason));
+        }
+    }
+
+    /// <summary>Ends the broadcast: the last words are transcribed and sent, then everyone is told.</summary>
+    public async Task EndAsync(string reason, CancellationToken cancellationToken)
+    {
+        if (!State.IsActive)
+        {
+            return;
+        }
+
+        if (_stream is not null)
+        {
+            try
+            {
+                await _stream.CompleteAsync(cancellationToken);
+                await ApplyResultsAsync(cancellationToken);
+            }
+            finally
+            {
+                await _stream.DisposeAsync();
+                _stream = null;
+            }
+        }
+
+        State = State with { IsActive = false, LastStateChange = _time.GetUtcNow() };
+        Notify(c => c.OnEnded(reason));
+    }
+
+    /// <summary>Translates and sends the captions the engine produced.</summary>
+    public async Task ApplyResultsAsync(CancellationToken cancellationToken)
+    {
+        while (_pending.TryDequeue(out var result))
+        {
+            var now = _time.GetUtcNow();
+            var languages = _listeners.Values.Select(l => l.Info.Language).Append(SourceLanguage).Distinct(StringComparer.Ordinal).ToList();
+            var translations = await TranslateAsync(result.Text, languages, cancellationToken);
+            if (!result.IsPartial)
+            {
+                Remember(new RecentCaption(result.SegmentId, result.Text, now, translations));
+            }
+
+            _speaker?.OnCaption(new Caption(result.IsPartial, result.Text, SourceLanguage, result.SegmentId, result.Text, now));
+            foreach (var (info, client) in _listeners.Values)
+            {
+                client.OnCaption(new Caption(result.IsPartial, translations[info.Language], info.Language, result.SegmentId, result.Text, now));
+            }
+        }
+    }
+
+    void ISpeechResultSink.OnResult(RecognitionResult result)
+    {
+        _pending.Enqueue(result);
+        _requestTurn(() => ApplyResultsAsync(CancellationToken.None));
+    }
+
+    void ISpeechResultSink.OnError(Exception failure) =>
+        _logger.LogError(failure, "Speech engine failed in broadcast {SessionId}", SessionId);
+
+    private async Task<Dictionary<string, string>> TranslateAsync(string text, IReadOnlyList<string> languages, CancellationToken cancellationToken)
+    {
+        var work = languages.Select(async l => (Language: l, Text: await TranslateOrKeepAsync(text, l, cancellationToken)));
+        return (await Task.WhenAll(work)).ToDictionary(t => t.Language, t => t.Text, StringComparer.Ordinal);
+    }
+
+    private async Task<string> TranslateOrKeepAsync(string text, string language, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _translator.TranslateAsync(text, SourceLanguage, language, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException)
+        {
+            // A listener gets the original words rather than nothing while a pipeline restarts.
+            _logger.LogWarning(ex, "Translation to {Language} failed in broadcast {SessionId}", language, SessionId);
+            return text;
+        }
+    }
+
+    private async Task<IReadOnlyList<Caption>> RecentCaptionsAsync(string language, CancellationToken cancellationToken)
+    {
+        Prune();
+        var captions = new List<Caption>();
+        foreach (var recent in _recent)
+        {
+            if (!recent.Translations.TryGetValue(language, out var text))
+            {
+                text = await TranslateOrKeepAsync(recent.SourceText, language, cancellationToken);
+                recent.Translations[language] = text;
+            }
+
+            captions.Add(new Caption(false, text, language, recent.SegmentId, recent.SourceText, recent.At));
+        }
+
+        return captions;
+    }
+
+    private void Remember(RecentCaption caption)
+    {
+        _recent.AddLast(caption);
+        Prune();
+    }
+
+    private void Prune()
+    {
+        var oldest = _time.GetUtcNow() - RecentWindow;
+        while (_recent.First is { } first && first.Value.At < oldest)
+        {
+            _recent.RemoveFirst();
+        }
+    }
+
+    private void RequireSupported(string language)
+    {
+        var supported = SupportedLanguages;
+        if (!supported.Contains(language, StringComparer.Ordinal))
+        {
+            throw new BroadcastException(new BroadcastError(400, "UNSUPPORTED_LANGUAGE", $"'{language}' is not a supported language: use one of {string.Join(", ", supported)}."));
+        }
+    }
+
+    private void Notify(Action<IBroadcastClient> send)
+    {
+        if (_speaker is not null)
+        {
+            send(_speaker);
+        }
+
+        foreach (var (_, client) in _listeners.Values)
+        {
+            send(client);
+        }
+    }
+
+    private sealed record RecentCaption(string SegmentId, string SourceText, DateTimeOffset At, Dictionary<string, string> Translations);
+}

@@ -1,0 +1,176 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Seva.Actors.Broadcast;
+using Seva.Actors.Hosting;
+using Seva.Actors.Tests.Support;
+using Seva.Actors.Translation;
+
+namespace Seva.Actors.Tests.Broadcast;
+
+[Collection(EngineCollection.Name)]
+public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
+{
+    private const string Sentence = "the patient has a headache";
+    private readonly ApertiumTranslator _apertium = new(Options.Create(new ApertiumOptions()), NullLogger<ApertiumTranslator>.Instance);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    private CountingTranslator _translator = null!;
+    private ActorMailbox _mailbox = null!;
+    private BroadcastActor _actor = null!;
+    private readonly Client _speaker = new();
+
+    public async Task InitializeAsync()
+    {
+        _translator = new CountingTranslator(_apertium);
+        _mailbox = new ActorMailbox(NullLogger.Instance);
+        _actor = new BroadcastActor("golden-eagle-427", "en", "standard", engine.Engine, _translator, _time, NullLogger.Instance, work => _mailbox.Post(work));
+        await _mailbox.CallAsync(() => _actor.StartAsync("speaker", _speaker, CancellationToken.None));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _mailbox.CallAsync(() => _actor.EndAsync("test over", CancellationToken.None));
+        await _mailbox.DisposeAsync();
+        await _apertium.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Listeners_GetFinalsInTheirLanguage_TranslatedOncePerLanguage()
+    {
+        var es1 = new Client();
+        var es2 = new Client();
+        var fr = new Client();
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l1", "es", false, es1, CancellationToken.None));
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l2", "es", false, es2, CancellationToken.None));
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l3", "fr", false, fr, CancellationToken.None));
+
+        await SpeakAsync();
+
+        await Poll.UntilAsync(() => fr.Finals.Count > 0 && es1.Finals.Count > 0 && es2.Finals.Count > 0 && _speaker.Finals.Count > 0);
+        Assert.Contains("dolor de cabeza", es1.Finals[0].Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(es1.Finals[0].Text, es2.Finals[0].Text);
+        Assert.Equal("fr", fr.Finals[0].Language);
+        Assert.Contains("patient", fr.Finals[0].Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(Sentence, _speaker.Finals[0].Text);
+        Assert.Equal(Sentence, es1.Finals[0].SourceText);
+        // Two Spanish listeners and one French: each text is translated as often into Spanish as into
+        // French, that is once per language in use, not once per listener.
+        Assert.True(_translator.Calls(Sentence, "es") >= 1);
+        Assert.Equal(_translator.Calls(Sentence, "fr"), _translator.Calls(Sentence, "es"));
+    }
+
+    [Fact]
+    public async Task WhilePaused_NothingIsTranscribed_AndListenersAreTold()
+    {
+        var es = new Client();
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l1", "es", false, es, CancellationToken.None));
+        await _mailbox.CallAsync(() => Task.FromResult(_actor.Control("speaker", BroadcastControls.PauseBroadcast, new())));
+        Assert.True(es.States[^1].IsPaused);
+
+        await SpeakAsync();
+        await _mailbox.CallAsync(() => Task.FromResult(_actor.Control("speaker", BroadcastControls.ResumeBroadcast, new())));
+        await SpeakSilenceAsync(1.0);
+        Assert.Empty(es.Captions);
+
+        await SpeakAsync();
+        await Poll.UntilAsync(() => es.Finals.Count > 0);
+    }
+
+    [Fact]
+    public async Task LateListener_GetsTheRecentCaptionsInItsLanguage_ButNotOlderThanFiveMinutes()
+    {
+        await SpeakAsync();
+        await Poll.UntilAsync(() => _speaker.Finals.Count > 0);
+
+        var late = await _mailbox.CallAsync(() => _actor.JoinAsync("late", "es", false, new Client(), CancellationToken.None));
+        Assert.Contains("dolor de cabeza", Assert.Single(late).Text, StringComparison.OrdinalIgnoreCase);
+
+        _time.Advance(TimeSpan.FromMinutes(6));
+        var later = await _mailbox.CallAsync(() => _actor.JoinAsync("later", "fr", false, new Client(), CancellationToken.None));
+        Assert.Empty(later);
+    }
+
+    [Fact]
+    public async Task OnlyTheSpeakerControls_AndLanguagesAreChecked()
+    {
+        var listener = new Client();
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l1", "es", false, listener, CancellationToken.None));
+        var forbidden = await Assert.ThrowsAsync<BroadcastException>(() => _mailbox.CallAsync(() => Task.FromResult(_actor.Control("l1", BroadcastControls.MuteBroadcast, new()))));
+        Assert.Equal(403, forbidden.Error.Code);
+
+        var unsupported = await Assert.ThrowsAsync<BroadcastException>(() => _mailbox.CallAsync(() => _actor.JoinAsync("l2", "xx", false, new Client(), CancellationToken.None)));
+        Assert.Equal(400, unsupported.Error.Code);
+        Assert.Contains("es", unsupported.Error.Message, StringComparison.Ordinal);
+
+        await _mailbox.CallAsync(() => { _actor.ChangeLanguage("l1", "fr"); return Task.CompletedTask; });
+        Assert.Equal("fr", _actor.Listeners.Single().Language);
+    }
+
+    [Fact]
+    public async Task Speaker_GetsAStatus_WhenANewLanguageAppears()
+    {
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l1", "es", false, new Client(), CancellationToken.None));
+        await _mailbox.CallAsync(() => _actor.JoinAsync("l2", "fr", false, new Client(), CancellationToken.None));
+        var status = _speaker.Statuses[^1];
+        Assert.Equal(StatusReasons.NewLanguage, status.UpdateReason);
+        Assert.Equal(2, status.ListenerCount);
+        Assert.Equal(1, status.LanguageDistribution["fr"]);
+    }
+
+    private async Task SpeakAsync()
+    {
+        var samples = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
+        foreach (var chunk in samples.Chunk(4000))
+        {
+            await _mailbox.CallAsync(() => _actor.AcceptAudioAsync(chunk, TimeProvider.System.GetTimestamp()));
+        }
+    }
+
+    private async Task SpeakSilenceAsync(double seconds)
+    {
+        var silence = new short[(int)(seconds * 16000)];
+        await _mailbox.CallAsync(() => _actor.AcceptAudioAsync(silence, TimeProvider.System.GetTimestamp()));
+    }
+
+    private sealed class Client : IBroadcastClient
+    {
+        private readonly ConcurrentQueue<Caption> _captions = new();
+        private readonly ConcurrentQueue<BroadcastState> _states = new();
+        private readonly ConcurrentQueue<BroadcastStatus> _statuses = new();
+
+        public IReadOnlyList<Caption> Captions => [.. _captions];
+
+        public IReadOnlyList<Caption> Finals => [.. _captions.Where(c => !c.IsPartial)];
+
+        public IReadOnlyList<BroadcastState> States => [.. _states];
+
+        public IReadOnlyList<BroadcastStatus> Statuses => [.. _statuses];
+
+        public void OnCaption(Caption caption) => _captions.Enqueue(caption);
+
+        public void OnState(BroadcastState state) => _states.Enqueue(state);
+
+        public void OnStatus(BroadcastStatus status) => _statuses.Enqueue(status);
+
+        public void OnEnded(string reason)
+        {
+        }
+    }
+
+    /// <summary>The real translator, counting what it is asked to translate.</summary>
+    private sealed class CountingTranslator(ITranslator inner) : ITranslator
+    {
+        private readonly ConcurrentDictionary<(string, string), int> _calls = new();
+
+        public int Calls(string text, string target) => _calls.GetValueOrDefault((text, target));
+
+        public IReadOnlyList<string> TargetsFor(string source) => inner.TargetsFor(source);
+
+        public Task<string> TranslateAsync(string text, string source, string target, CancellationToken cancellationToken)
+        {
+            _calls.AddOrUpdate((text, target), 1, (_, n) => n + 1);
+            return inner.TranslateAsync(text, source, target, cancellationToken);
+        }
+    }
+}
