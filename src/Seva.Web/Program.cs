@@ -1,6 +1,7 @@
 using Seva.Web.Components;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Features.Metrics;
 using Seva.Web.Features.Transcriptions;
@@ -10,6 +11,7 @@ builder.AddSevaUi();
 builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
+builder.AddBroadcast();
 
 var app = builder.Build();
 app.UseSevaUi();
@@ -18,6 +20,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 app.MapAccounts();
 app.MapDictationApi();
+app.MapBroadcastApi();
 app.MapTranscriptionsApi();
 app.MapMetricsApi();
 app.MapSevaUi();

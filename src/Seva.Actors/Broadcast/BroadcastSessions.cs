@@ -1,0 +1,124 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Seva.Actors.Hosting;
+using Seva.Actors.Speech;
+using Seva.Actors.Translation;
+
+namespace Seva.Actors.Broadcast;
+
+/// <summary>The in-process actor host for broadcasts: one <see cref="BroadcastActor"/> per live broadcast,
+/// each behind its own mailbox, found by its readable id.</summary>
+public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
+
+    public int Count => _live.Count;
+
+    public IReadOnlyList<string> SourceLanguages { get; } = ["en"];
+
+    public async Task<LiveBroadcast> CreateAsync(string speakerConnectionId, IBroadcastClient speaker, string sourceLanguage, string qualityTier, CancellationToken cancellationToken)
+    {
+        if (!SourceLanguages.Contains(sourceLanguage, StringComparer.Ordinal))
+        {
+            throw new BroadcastException(new BroadcastError(400, "UNSUPPORTED_LANGUAGE", $"sourceLanguage '{sourceLanguage}' cannot be transcribed: use one of {string.Join(", ", SourceLanguages)}."));
+        }
+
+        while (true)
+        {
+            var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
+            var mailbox = new ActorMailbox(_logger);
+            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work));
+            var live = new LiveBroadcast(actor, mailbox, this);
+            if (!_live.TryAdd(id, live))
+            {
+                await mailbox.DisposeAsync();
+                continue; // taken between the check and now
+            }
+
+            try
+            {
+                await mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken));
+                _logger.LogInformation("Broadcast {SessionId} started", id);
+                return live;
+            }
+            catch
+            {
+                _live.TryRemove(id, out _);
+                await mailbox.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    public LiveBroadcast? Find(string sessionId) => _live.GetValueOrDefault(sessionId);
+
+    /// <summary>Gives every broadcast a chance to send its periodic status.</summary>
+    public void Tick()
+    {
+        foreach (var live in _live.Values)
+        {
+            live.Mailbox.Post(() =>
+            {
+                live.Actor.CheckStatus();
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    internal void Remove(LiveBroadcast live)
+    {
+        if (_live.TryRemove(live.SessionId, out _))
+        {
+            live.Mailbox.Close();
+            _logger.LogInformation("Broadcast {SessionId} ended", live.SessionId);
+        }
+    }
+}
+
+/// <summary>A live broadcast as its connections see it: every call is a turn of its actor.</summary>
+public sealed class LiveBroadcast
+{
+    private readonly BroadcastSessions _owner;
+
+    internal LiveBroadcast(BroadcastActor actor, ActorMailbox mailbox, BroadcastSessions owner)
+    {
+        Actor = actor;
+        Mailbox = mailbox;
+        _owner = owner;
+    }
+
+    public string SessionId => Actor.SessionId;
+
+    public BroadcastActor Actor { get; }
+
+    internal ActorMailbox Mailbox { get; }
+
+    public Task<T> CallAsync<T>(Func<BroadcastActor, T> call) => Call(() => Task.FromResult(call(Actor)));
+
+    public Task<T> CallAsync<T>(Func<BroadcastActor, Task<T>> call) => Call(() => call(Actor));
+
+    public Task CallAsync(Func<BroadcastActor, Task> call) => Call(async () =>
+    {
+        await call(Actor);
+        return true;
+    });
+
+    public async Task EndAsync(string reason)
+    {
+        await CallAsync(a => a.EndAsync(reason, CancellationToken.None));
+        _owner.Remove(this);
+    }
+
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await Mailbox.CallAsync(call);
+        }
+        catch (ObjectDisposedException)
+        {
+            throw new BroadcastException(new BroadcastError(404, "SESSION_NOT_FOUND", "The broadcast has ended."));
+        }
+    }
+}

@@ -1,0 +1,431 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using System.Threading.Channels;
+using System.Threading.RateLimiting;
+using Seva.Actors.Audio;
+using Seva.Actors.Broadcast;
+
+namespace Seva.Web.Features.Broadcast;
+
+/// <summary>One WebSocket of the broadcast API, a speaker's or a listener's. Every action is answered
+/// with an ack or an error; errors are per message and the connection goes on.</summary>
+internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
+{
+    public const int MaxAudioBytes = 32 * 1024;
+    private const int MaxTextBytes = 16 * 1024;
+
+    private readonly WebSocket _socket;
+    private readonly BroadcastSessions _sessions;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _id = Guid.NewGuid().ToString("N");
+    private readonly Channel<object?> _outbound = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly RateLimiter _controls = Limiter(10);
+    private readonly RateLimiter _statusQueries = Limiter(2);
+    private readonly RateLimiter _audio = Limiter(50);
+    private LiveBroadcast? _broadcast;
+    private bool _isSpeaker;
+    private long _violationsSince;
+    private long _lastViolation;
+    private bool _warned;
+    private long _droppedChunks;
+
+    public BroadcastConnection(WebSocket socket, BroadcastSessions sessions, TimeProvider time, ILogger logger)
+    {
+        _socket = socket;
+        _sessions = sessions;
+        _time = time;
+        _logger = logger;
+    }
+
+    public void OnCaption(Caption caption) => Send(BroadcastProtocol.Caption(caption));
+
+    public void OnState(BroadcastState state) => Send(new { type = "broadcastState", broadcastState = BroadcastProtocol.State(state) });
+
+    public void OnStatus(BroadcastStatus status) => Send(BroadcastProtocol.Status(status));
+
+    public void OnEnded(string reason)
+    {
+        Send(new { type = "sessionEnded", reason });
+        _outbound.Writer.TryWrite(null); // then close
+    }
+
+    /// <summary>A speaker: waits for createSession, then audio and controls.</summary>
+    public Task RunSpeakerAsync(CancellationToken aborted)
+    {
+        _isSpeaker = true;
+        return RunAsync(aborted);
+    }
+
+    /// <summary>A listener: joins <paramref name="sessionId"/> in <paramref name="language"/> at once.</summary>
+    public async Task RunListenerAsync(string sessionId, string language, bool audio, CancellationToken aborted)
+    {
+        var writer = WriteLoopAsync(aborted);
+        var live = _sessions.Find(sessionId);
+        if (live is null)
+        {
+            await CloseWithErrorAsync(new BroadcastError(404, "SESSION_NOT_FOUND", $"No live broadcast '{sessionId}'."), "join", writer);
+            return;
+        }
+
+        try
+        {
+            var recent = await live.CallAsync(a => a.JoinAsync(_id, language, audio, this, aborted));
+            _broadcast = live;
+            var state = await live.CallAsync(a => a.State);
+            Send(new
+            {
+                type = "sessionJoined",
+                sessionId,
+                targetLanguage = language,
+                broadcastState = BroadcastProtocol.State(state),
+                recentCaptions = recent.Select(BroadcastProtocol.Caption).ToList(),
+            });
+        }
+        catch (BroadcastException ex)
+        {
+            await CloseWithErrorAsync(ex.Error, "join", writer);
+            return;
+        }
+
+        await RunAsync(aborted, writer);
+    }
+
+    public void Dispose()
+    {
+        _controls.Dispose();
+        _statusQueries.Dispose();
+        _audio.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken aborted, Task? writer = null)
+    {
+        writer ??= WriteLoopAsync(aborted);
+        var buffer = ArrayPool<byte>.Shared.Rent(MaxAudioBytes * 2);
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var (type, length, tooLong) = await ReceiveAsync(buffer, aborted);
+                if (type == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                if (type == WebSocketMessageType.Binary)
+                {
+                    await OnAudioAsync(buffer.AsMemory(0, length), tooLong);
+                }
+                else if (tooLong)
+                {
+                    SendError(new BroadcastError(413, "MESSAGE_TOO_LARGE", $"Messages are at most {MaxTextBytes} bytes."), null);
+                }
+                else
+                {
+                    await OnTextAsync(buffer.AsMemory(0, length), aborted);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+        {
+            _logger.LogInformation("Broadcast socket closed: {Message}", ex.Message);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            await LeaveAsync();
+            _outbound.Writer.TryComplete();
+            try
+            {
+                await writer;
+            }
+            catch (Exception ex) when (ex is WebSocketException or OperationCanceledException)
+            {
+                // the client is gone
+            }
+        }
+    }
+
+    private async Task LeaveAsync()
+    {
+        if (_broadcast is not { } live)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_isSpeaker)
+            {
+                // The speaker's connection is the broadcast: when it goes, the broadcast ends for everyone.
+                await live.EndAsync("speakerDisconnected");
+            }
+            else
+            {
+                await live.CallAsync(a =>
+                {
+                    a.Leave(_id);
+                    return Task.CompletedTask;
+                });
+            }
+        }
+        catch (BroadcastException)
+        {
+            // already ended
+        }
+    }
+
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame, bool tooLong)
+    {
+        if (!_isSpeaker || _broadcast is null)
+        {
+            SendError(new BroadcastError(_isSpeaker ? 404 : 403, _isSpeaker ? "SESSION_NOT_FOUND" : "FORBIDDEN", _isSpeaker ? "Send createSession before audio." : "Only the speaker sends audio."), "sendAudio");
+            return;
+        }
+
+        if (tooLong || frame.Length > MaxAudioBytes)
+        {
+            SendError(new BroadcastError(413, "AUDIO_TOO_LARGE", $"Audio chunks are at most {MaxAudioBytes} bytes (about 1 s at 16 kHz)."), "sendAudio");
+            return;
+        }
+
+        if (!AudioFrame.TryParse(frame.Span, out var pcm, out var error))
+        {
+            SendError(new BroadcastError(400, "INVALID_AUDIO_FORMAT", error), "sendAudio");
+            return;
+        }
+
+        if (!Admit(_audio))
+        {
+            await OnAudioRateExceededAsync();
+            return;
+        }
+
+        var samples = new short[pcm.Length / 2];
+        Pcm.ReadLittleEndian(pcm, samples);
+        var arrived = _time.GetTimestamp();
+        await _broadcast.CallAsync(a => a.AcceptAudioAsync(samples, arrived));
+    }
+
+    /// <summary>Excess audio is dropped and counted; after 5 s of it the speaker is warned, after 30 s
+    /// the connection is closed.</summary>
+    private async Task OnAudioRateExceededAsync()
+    {
+        _droppedChunks++;
+        var now = _time.GetTimestamp();
+        if (_violationsSince == 0 || _time.GetElapsedTime(_lastViolation, now) > TimeSpan.FromSeconds(1))
+        {
+            _violationsSince = now;
+            _warned = false;
+        }
+
+        _lastViolation = now;
+        var violating = _time.GetElapsedTime(_violationsSince, now);
+        if (violating >= TimeSpan.FromSeconds(30))
+        {
+            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over 50 audio chunks a second for 30 s ({_droppedChunks} dropped): closing."), "sendAudio");
+            await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "audio rate limit", CancellationToken.None);
+        }
+        else if (violating >= TimeSpan.FromSeconds(5) && !_warned)
+        {
+            _warned = true;
+            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over 50 audio chunks a second: {_droppedChunks} chunks dropped so far."), "sendAudio");
+        }
+    }
+
+    private async Task OnTextAsync(ReadOnlyMemory<byte> utf8, CancellationToken aborted)
+    {
+        string? action = null;
+        try
+        {
+            using var document = JsonDocument.Parse(utf8);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("action", out var a) || a.ValueKind != JsonValueKind.String)
+            {
+                throw Bad("MISSING_ACTION", "Messages are JSON objects with an \"action\" string.");
+            }
+
+            action = a.GetString()!;
+            var limiter = action == "getSessionStatus" ? _statusQueries : _controls;
+            if (!Admit(limiter))
+            {
+                throw new BroadcastException(new BroadcastError(429, "RATE_LIMITED", action == "getSessionStatus" ? "At most 2 status queries a second." : "At most 10 control messages a second."));
+            }
+
+            await HandleAsync(action, root, aborted);
+        }
+        catch (JsonException ex)
+        {
+            SendError(new BroadcastError(400, "INVALID_JSON", $"Not valid JSON: {ex.Message}"), action);
+        }
+        catch (BroadcastException ex)
+        {
+            SendError(ex.Error, action);
+        }
+    }
+
+    private async Task HandleAsync(string action, JsonElement root, CancellationToken aborted)
+    {
+        if (action == "createSession")
+        {
+            if (!_isSpeaker || _broadcast is not null)
+            {
+                throw new BroadcastException(new BroadcastError(403, "FORBIDDEN", _isSpeaker ? "This connection already has a broadcast." : "Listeners cannot create broadcasts."));
+            }
+
+            var source = OptionalString(root, "sourceLanguage") ?? "en";
+            var tier = OptionalString(root, "qualityTier") ?? "standard";
+            _broadcast = await _sessions.CreateAsync(_id, this, source, tier, aborted);
+            var state = await _broadcast.CallAsync(a => a.State);
+            Send(new { type = "sessionCreated", sessionId = _broadcast.SessionId, sourceLanguage = source, broadcastState = BroadcastProtocol.State(state), timestamp = BroadcastProtocol.Timestamp(_time.GetUtcNow()) });
+            return;
+        }
+
+        var live = _broadcast ?? throw new BroadcastException(new BroadcastError(404, "SESSION_NOT_FOUND", "No broadcast on this connection: send createSession first."));
+        switch (action)
+        {
+            case BroadcastControls.PauseBroadcast or BroadcastControls.ResumeBroadcast or BroadcastControls.MuteBroadcast or BroadcastControls.UnmuteBroadcast:
+                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange()));
+                break;
+            case BroadcastControls.SetVolume:
+                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange(Volume: Number(root, "volumeLevel"))));
+                break;
+            case BroadcastControls.SpeakerStateChange:
+                if (!root.TryGetProperty("state", out var s) || s.ValueKind != JsonValueKind.Object)
+                {
+                    throw Bad("INVALID_STATE", "speakerStateChange needs a \"state\" object (isPaused, isMuted, volume).");
+                }
+
+                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange(OptionalBool(s, "isPaused"), OptionalBool(s, "isMuted"), OptionalNumber(s, "volume"))));
+                break;
+            case "getSessionStatus":
+                RequireSpeaker(action);
+                Send(BroadcastProtocol.Status(await live.CallAsync(a => a.Status(StatusReasons.Requested))));
+                break;
+            case "endSession":
+                RequireSpeaker(action);
+                Send(BroadcastProtocol.Ack(action));
+                await live.EndAsync("speakerEnded");
+                return;
+            case "pausePlayback" or "resumePlayback":
+                RequireListener(action); // playback is the listener's own: acknowledged, nothing changes server-side
+                break;
+            case "changeLanguage":
+                RequireListener(action);
+                var language = OptionalString(root, "targetLanguage") ?? throw Bad("MISSING_LANGUAGE", "changeLanguage needs \"targetLanguage\".");
+                await live.CallAsync(a =>
+                {
+                    a.ChangeLanguage(_id, language);
+                    return Task.CompletedTask;
+                });
+                break;
+            default:
+                throw Bad("UNKNOWN_ACTION", $"'{action}' is not an action of this API.");
+        }
+
+        Send(BroadcastProtocol.Ack(action));
+    }
+
+    private void RequireSpeaker(string action)
+    {
+        if (!_isSpeaker)
+        {
+            throw new BroadcastException(new BroadcastError(403, "FORBIDDEN", $"Only the speaker may use {action}."));
+        }
+    }
+
+    private void RequireListener(string action)
+    {
+        if (_isSpeaker)
+        {
+            throw new BroadcastException(new BroadcastError(403, "FORBIDDEN", $"{action} is for listeners."));
+        }
+    }
+
+    private static bool Admit(RateLimiter limiter)
+    {
+        using var lease = limiter.AttemptAcquire();
+        return lease.IsAcquired;
+    }
+
+    private static TokenBucketRateLimiter Limiter(int perSecond) => new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = perSecond,
+        TokensPerPeriod = perSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 0,
+        AutoReplenishment = true,
+    });
+
+    private static string? OptionalString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+
+    private static bool? OptionalBool(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.True or JsonValueKind.False ? v.GetBoolean() : null;
+
+    private static double? OptionalNumber(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+
+    private static double Number(JsonElement root, string name) =>
+        OptionalNumber(root, name) ?? throw Bad("INVALID_VOLUME", $"{name} is required: a number from 0.0 to 1.0.");
+
+    private static BroadcastException Bad(string code, string message) => new(new BroadcastError(400, code, message));
+
+    private void SendError(BroadcastError error, string? action) => Send(BroadcastProtocol.Error(error, action));
+
+    private void Send(object message) => _outbound.Writer.TryWrite(message);
+
+    private async Task CloseWithErrorAsync(BroadcastError error, string action, Task writer)
+    {
+        SendError(error, action);
+        _outbound.Writer.TryWrite(null);
+        _outbound.Writer.TryComplete();
+        await writer;
+    }
+
+    private async Task<(WebSocketMessageType Type, int Length, bool TooLong)> ReceiveAsync(byte[] buffer, CancellationToken cancellationToken)
+    {
+        var length = 0;
+        var tooLong = false;
+        while (true)
+        {
+            var target = tooLong || length >= buffer.Length ? buffer.AsMemory() : buffer.AsMemory(length);
+            var result = await _socket.ReceiveAsync(target, cancellationToken);
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return (WebSocketMessageType.Close, 0, false);
+            }
+
+            if (!tooLong)
+            {
+                length += result.Count;
+                tooLong = length > (result.MessageType == WebSocketMessageType.Binary ? MaxAudioBytes : MaxTextBytes);
+            }
+
+            if (result.EndOfMessage)
+            {
+                return (result.MessageType, tooLong ? 0 : length, tooLong);
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
+        {
+            if (_socket.State != WebSocketState.Open)
+            {
+                continue;
+            }
+
+            if (message is null)
+            {
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "broadcast over", cancellationToken);
+                continue;
+            }
+
+            await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message, BroadcastProtocol.Json), WebSocketMessageType.Text, true, cancellationToken);
+        }
+    }
+}
