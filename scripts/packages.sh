@@ -1,7 +1,8 @@
 # Debian packages Seva needs, sourced by scripts/run and scripts/test.
 # Runtime: speech recognition (PocketSphinx + US English model), MP3 encoding (LAME) and decoding
-# of uploaded MP3s (mpg123), translation of broadcasts (Apertium and its language pairs).
-RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0 libmpg123-0 apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita)
+# of uploaded MP3s (mpg123), translation of broadcasts (Apertium and its language pairs) and
+# speech for listeners (espeak-ng).
+RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0 libmpg123-0 espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita)
 # Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
 # raw engine (pocketsphinx_continuous) to compare against, chromium runs the browser tests
 # (driven by Playwright, never a downloaded browser).

@@ -74,6 +74,27 @@ public sealed class BroadcastApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListenerWithAudio_GetsTheTranslationSpoken_AnnouncedThenAsPcmFrames()
+    {
+        await using var speaker = await Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
+        await speaker.SendAsync(new { action = "createSession", sourceLanguage = "en" });
+        var sessionId = (string)(await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated"))["sessionId"]!;
+        await using var listener = await Peer.ConnectAsync(BroadcastUri($"sessionId={sessionId}&targetLanguage=es&audio=true"));
+        await listener.WaitForAsync(m => (string?)m["type"] == "sessionJoined");
+
+        await speaker.StreamAsync(Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1, 16000)));
+        var announced = await listener.WaitForAsync(m => (string?)m["type"] == "audio", 20);
+        Assert.Equal(16000, (int)announced["sampleRate"]!);
+        Assert.Equal("es", (string?)announced["language"]);
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); listener.BinaryBytes < 16000 && DateTime.UtcNow < deadline;)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(listener.BinaryBytes >= 16000, $"{listener.BinaryBytes} bytes of speech (half a second is 16000)");
+    }
+
+    [Fact]
     public async Task Errors_AreAnsweredPerMessage()
     {
         await using var speaker = await Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
@@ -146,6 +167,9 @@ public sealed class BroadcastApiTests : IAsyncLifetime
         private readonly ClientWebSocket _socket = new();
         private readonly List<JsonObject> _messages = [];
         private Task? _reader;
+        private long _binaryBytes;
+
+        public long BinaryBytes => Interlocked.Read(ref _binaryBytes);
 
         public static async Task<Peer> ConnectAsync(Uri uri, string? key = null)
         {
@@ -233,6 +257,11 @@ public sealed class BroadcastApiTests : IAsyncLifetime
                     if (result.MessageType == WebSocketMessageType.Close)
                     {
                         return;
+                    }
+
+                    if (result.MessageType == WebSocketMessageType.Binary)
+                    {
+                        Interlocked.Add(ref _binaryBytes, length);
                     }
 
                     if (result.MessageType == WebSocketMessageType.Text)

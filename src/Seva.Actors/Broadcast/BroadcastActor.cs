@@ -16,6 +16,7 @@ public sealed class BroadcastActor : ISpeechResultSink
 
     private readonly ISpeechEngine _engine;
     private readonly ITranslator _translator;
+    private readonly ISpeechSynthesizer? _voice;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<Func<Task>> _requestTurn;
@@ -26,8 +27,9 @@ public sealed class BroadcastActor : ISpeechResultSink
     private IBroadcastClient? _speaker;
     private ISpeechStream? _stream;
 
-    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn)
+    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn, ISpeechSynthesizer? voice = null)
     {
+        _voice = voice;
         SessionId = sessionId;
         SourceLanguage = sourceLanguage;
         QualityTier = qualityTier;
@@ -182,6 +184,54 @@ public sealed class BroadcastActor : ISpeechResultSink
             foreach (var (info, client) in _listeners.Values)
             {
                 client.OnCaption(new Caption(result.IsPartial, translations[info.Language], info.Language, result.SegmentId, result.Text, now));
+            }
+
+            if (!result.IsPartial)
+            {
+                await SpeakAsync(result.SegmentId, translations, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Speaks a final once per language that has a listener with audio on, at the speaker's
+    /// volume; nothing while muted.</summary>
+    private async Task SpeakAsync(string segmentId, Dictionary<string, string> translations, CancellationToken cancellationToken)
+    {
+        if (_voice is null || State.IsMuted)
+        {
+            return;
+        }
+
+        foreach (var group in _listeners.Values.Where(l => l.Info.AudioOn).GroupBy(l => l.Info.Language, StringComparer.Ordinal))
+        {
+            short[] samples;
+            try
+            {
+                samples = await _voice.SynthesizeAsync(translations[group.Key], group.Key, cancellationToken);
+            }
+            catch (InvalidOperationException ex)
+            {
+                _logger.LogWarning(ex, "Speech for {Language} failed in broadcast {SessionId}", group.Key, SessionId);
+                continue;
+            }
+
+            if (samples.Length == 0)
+            {
+                continue;
+            }
+
+            var volume = State.Volume;
+            if (volume < 1.0)
+            {
+                for (var i = 0; i < samples.Length; i++)
+                {
+                    samples[i] = (short)(samples[i] * volume);
+                }
+            }
+
+            foreach (var (_, client) in group)
+            {
+                client.OnAudio(segmentId, group.Key, _voice.SampleRate, samples);
             }
         }
     }

@@ -12,6 +12,7 @@ public static class BroadcastExtensions
         services.AddOptions<ApertiumOptions>().BindConfiguration(ApertiumOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApertiumTranslator>();
         services.AddSingleton<ITranslator>(sp => sp.GetRequiredService<ApertiumTranslator>());
+        services.AddSingleton<Seva.Actors.Speech.ISpeechSynthesizer, Seva.Actors.Speech.EspeakSynthesizer>();
         services.AddSingleton<BroadcastSessions>();
         services.AddHostedService<StatusTicker>();
         return services;

@@ -14,6 +14,9 @@ public interface IBroadcastClient
     void OnStatus(BroadcastStatus status);
 
     void OnEnded(string reason);
+
+    /// <summary>A spoken final in the listener's language, at the speaker's volume (16-bit mono PCM).</summary>
+    void OnAudio(string segmentId, string language, int sampleRate, short[] samples);
 }
 
 /// <summary>A listener as the broadcast knows it.</summary>

@@ -8,7 +8,7 @@ namespace Seva.Actors.Broadcast;
 
 /// <summary>The in-process actor host for broadcasts: one <see cref="BroadcastActor"/> per live broadcast,
 /// each behind its own mailbox, found by its readable id.</summary>
-public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, TimeProvider time, ILoggerFactory loggers)
+public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
@@ -28,7 +28,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         {
             var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
             var mailbox = new ActorMailbox(_logger);
-            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work));
+            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice);
             var live = new LiveBroadcast(actor, mailbox, this);
             if (!_live.TryAdd(id, live))
             {

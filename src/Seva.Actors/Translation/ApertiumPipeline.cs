@@ -71,6 +71,11 @@ public sealed class ApertiumPipeline : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return; // the container may dispose a shared translator twice (as itself and as ITranslator)
+        }
+
         _disposed = true;
         await _turn.WaitAsync();
         try

@@ -24,7 +24,7 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
     {
         _translator = new CountingTranslator(_apertium);
         _mailbox = new ActorMailbox(NullLogger.Instance);
-        _actor = new BroadcastActor("golden-eagle-427", "en", "standard", engine.Engine, _translator, _time, NullLogger.Instance, work => _mailbox.Post(work));
+        _actor = new BroadcastActor("golden-eagle-427", "en", "standard", engine.Engine, _translator, _time, NullLogger.Instance, work => _mailbox.Post(work), new Seva.Actors.Speech.EspeakSynthesizer());
         await _mailbox.CallAsync(() => _actor.StartAsync("speaker", _speaker, CancellationToken.None));
     }
 
@@ -118,6 +118,30 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         Assert.Equal(1, status.LanguageDistribution["fr"]);
     }
 
+    [Fact]
+    public async Task ListenersWithAudioOn_HearTheFinalInTheirLanguage_AtTheSpeakersVolume_AndNothingWhileMuted()
+    {
+        var loud = new Client();
+        var silent = new Client();
+        await _mailbox.CallAsync(() => _actor.JoinAsync("a", "es", true, loud, CancellationToken.None));
+        await _mailbox.CallAsync(() => _actor.JoinAsync("b", "es", false, silent, CancellationToken.None));
+        await _mailbox.CallAsync(() => Task.FromResult(_actor.Control("speaker", BroadcastControls.SetVolume, new(Volume: 0.5))));
+
+        await SpeakAsync();
+        await Poll.UntilAsync(() => !loud.Audio.IsEmpty);
+        var (language, samples) = loud.Audio.Single();
+        Assert.Equal("es", language);
+        Assert.True(samples.Length > 16000 / 2, "at least half a second of speech");
+        Assert.True(samples.Max(s => Math.Abs((int)s)) <= short.MaxValue / 2 + 1, "volume 0.5 halves the level");
+        Assert.Empty(silent.Audio);
+
+        await _mailbox.CallAsync(() => Task.FromResult(_actor.Control("speaker", BroadcastControls.MuteBroadcast, new())));
+        await SpeakAsync();
+        await _mailbox.CallAsync(() => Task.FromResult(_actor.Control("speaker", BroadcastControls.UnmuteBroadcast, new())));
+        await SpeakSilenceAsync(1.0);
+        Assert.Single(loud.Audio);
+    }
+
     private async Task SpeakAsync()
     {
         var samples = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
@@ -156,6 +180,10 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         public void OnEnded(string reason)
         {
         }
+
+        public void OnAudio(string segmentId, string language, int sampleRate, short[] samples) => Audio.Enqueue((language, samples));
+
+        public ConcurrentQueue<(string Language, short[] Samples)> Audio { get; } = new();
     }
 
     /// <summary>The real translator, counting what it is asked to translate.</summary>

@@ -45,6 +45,20 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 
     public void OnStatus(BroadcastStatus status) => Send(BroadcastProtocol.Status(status));
 
+    /// <summary>Announced by a JSON "audio" message, then the utterance as binary frames of raw PCM.</summary>
+    public void OnAudio(string segmentId, string language, int sampleRate, short[] samples)
+    {
+        Send(new { type = "audio", segmentId, sampleRate, language });
+        const int samplesPerFrame = MaxAudioBytes / 2;
+        for (var offset = 0; offset < samples.Length; offset += samplesPerFrame)
+        {
+            var part = samples.AsSpan(offset, Math.Min(samplesPerFrame, samples.Length - offset));
+            var bytes = new byte[part.Length * 2];
+            Pcm.WriteLittleEndian(part, bytes);
+            _outbound.Writer.TryWrite(new BinaryFrame(bytes));
+        }
+    }
+
     public void OnEnded(string reason)
     {
         Send(new { type = "sessionEnded", reason });
@@ -410,6 +424,8 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
         }
     }
 
+    private sealed record BinaryFrame(byte[] Bytes);
+
     private async Task WriteLoopAsync(CancellationToken cancellationToken)
     {
         await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
@@ -422,6 +438,12 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             if (message is null)
             {
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "broadcast over", cancellationToken);
+                continue;
+            }
+
+            if (message is BinaryFrame frame)
+            {
+                await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Binary, true, cancellationToken);
                 continue;
             }
 
