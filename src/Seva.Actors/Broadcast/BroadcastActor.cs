@@ -122,6 +122,15 @@ public sealed class BroadcastActor : ISpeechResultSink
         CheckStatus();
     }
 
+    /// <summary>A listener turns spoken translation on or off.</summary>
+    public void SetAudio(string connectionId, bool audioOn)
+    {
+        if (_listeners.TryGetValue(connectionId, out var listener))
+        {
+            _listeners[connectionId] = listener with { Info = listener.Info with { AudioOn = audioOn } };
+        }
+    }
+
     public BroadcastStatus Status(string reason)
     {
         var distribution = StatusTrigger.Distribution(_listeners.Values.Select(l => l.Info.Language));

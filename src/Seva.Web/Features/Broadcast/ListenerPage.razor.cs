@@ -1,0 +1,182 @@
+using Microsoft.JSInterop;
+using Seva.Actors.Audio;
+using Seva.Actors.Broadcast;
+using Seva.Actors.Dictation;
+using Seva.Web.Features.Dictation;
+
+namespace Seva.Web.Features.Broadcast;
+
+/// <summary>A listener on a phone: picks a language and follows the captions, optionally spoken.</summary>
+public sealed partial class ListenerPage : IBroadcastClient
+{
+    private readonly string _connectionId = "listener-" + Guid.NewGuid().ToString("N");
+    private readonly TranscriptModel _captions = new();
+    private LiveBroadcast? _live;
+    private IReadOnlyList<string> _languages = [];
+    private string _language = "es";
+    private bool _audioOn;
+    private bool _joined;
+    private bool _ended;
+    private bool _interactive;
+    private bool _playbackPaused;
+    private BroadcastState _state = BroadcastState.Started(DateTimeOffset.UnixEpoch);
+    private IJSObjectReference? _player;
+
+    private string StateText => _ended ? "ended" : _state.IsPaused ? "paused" : _state.IsMuted ? "muted" : "live";
+
+    protected override async Task OnParametersSetAsync()
+    {
+        _live = Broadcasts.Find(SessionId);
+        if (_live is not null)
+        {
+            _languages = [.. (await _live.CallAsync(a => a.SupportedLanguages)).Where(l => l != "en").Prepend("en").Distinct()];
+            _language = _languages.Contains("es") ? "es" : _languages[0];
+        }
+    }
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _interactive = true;
+            StateHasChanged();
+        }
+    }
+
+    void IBroadcastClient.OnCaption(Caption caption) => _ = InvokeAsync(() =>
+    {
+        _captions.Apply(new DictationResult(caption.SegmentId, caption.IsPartial, caption.Text, 0, 0, 0));
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnState(BroadcastState state) => _ = InvokeAsync(() =>
+    {
+        _state = state;
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnStatus(BroadcastStatus status)
+    {
+        // status goes to the speaker only
+    }
+
+    void IBroadcastClient.OnEnded(string reason) => _ = InvokeAsync(() =>
+    {
+        _ended = true;
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnAudio(string segmentId, string language, int sampleRate, short[] samples) => _ = InvokeAsync(async () =>
+    {
+        if (_player is null || _playbackPaused)
+        {
+            return;
+        }
+
+        var bytes = new byte[samples.Length * 2];
+        Pcm.WriteLittleEndian(samples, bytes);
+        try
+        {
+            await _player.InvokeVoidAsync("play", bytes, sampleRate);
+        }
+        catch (JSDisconnectedException)
+        {
+            // the phone went away
+        }
+    });
+
+    private async Task JoinAsync()
+    {
+        if (_live is null)
+        {
+            return;
+        }
+
+        _player ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Broadcast/listen.js");
+        await _player.InvokeVoidAsync("unlock");
+        try
+        {
+            var recent = await _live.CallAsync(a => a.JoinAsync(_connectionId, _language, _audioOn, this, CancellationToken.None));
+            _state = await _live.CallAsync(a => a.State);
+            foreach (var caption in recent)
+            {
+                _captions.Apply(new DictationResult(caption.SegmentId, false, caption.Text, 0, 0, 0));
+            }
+
+            _joined = true;
+        }
+        catch (BroadcastException)
+        {
+            _live = null; // ended meanwhile
+        }
+    }
+
+    private async Task ChangeLanguageAsync(Microsoft.AspNetCore.Components.ChangeEventArgs e)
+    {
+        var language = e.Value?.ToString() ?? _language;
+        if (_live is null || language == _language)
+        {
+            return;
+        }
+
+        await _live.CallAsync(a =>
+        {
+            a.ChangeLanguage(_connectionId, language);
+            return Task.CompletedTask;
+        });
+        _language = language;
+    }
+
+    private async Task SetAudioAsync(bool on)
+    {
+        _audioOn = on;
+        if (_live is not null)
+        {
+            await _live.CallAsync(a =>
+            {
+                a.SetAudio(_connectionId, on);
+                return Task.CompletedTask;
+            });
+        }
+    }
+
+    private async Task TogglePlaybackAsync()
+    {
+        _playbackPaused = !_playbackPaused;
+        if (_player is not null)
+        {
+            await _player.InvokeVoidAsync("setPaused", _playbackPaused);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_live is not null && _joined && !_ended)
+        {
+            try
+            {
+                await _live.CallAsync(a =>
+                {
+                    a.Leave(_connectionId);
+                    return Task.CompletedTask;
+                });
+            }
+            catch (BroadcastException)
+            {
+                // ended
+            }
+        }
+
+        if (_player is not null)
+        {
+            try
+            {
+                await _player.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // gone
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using Microsoft.AspNetCore.Components;
+using Microsoft.JSInterop;
+using MudBlazor;
+using Seva.Actors.Audio;
+using Seva.Actors.Broadcast;
+using Seva.Actors.Dictation;
+using Seva.Web.Features.Dictation;
+
+namespace Seva.Web.Features.Broadcast;
+
+/// <summary>The speaker's dashboard: start and end a broadcast, share it, control it, see who listens.
+/// The microphone is captured by the dictation page's AudioWorklet module at 16 kHz.</summary>
+public sealed partial class SpeakerPage : IBroadcastClient
+{
+    private readonly string _connectionId = "speaker-" + Guid.NewGuid().ToString("N");
+    private readonly string _levelId = "level-" + Guid.NewGuid().ToString("N");
+    private readonly TranscriptModel _captions = new();
+    private LiveBroadcast? _live;
+    private BroadcastState _state = BroadcastState.Started(DateTimeOffset.UnixEpoch);
+    private BroadcastStatus? _status;
+    private string _qr = string.Empty;
+    private string? _error;
+    private bool _interactive;
+    private bool _starting;
+    private IJSObjectReference? _capture;
+    private DotNetObjectReference<SpeakerPage>? _self;
+
+    private string ShareUrl => _live is null ? string.Empty : Navigation.ToAbsoluteUri($"listen/{_live.SessionId}").ToString();
+
+    private string StateText => _state.IsPaused ? "paused" : _state.IsMuted ? "muted" : "live";
+
+    private List<ChartSeries<double>> Series => _status is null ? [] :
+        [new ChartSeries<double> { Name = "Listeners", Data = new ChartData<double>(_status.LanguageDistribution.Values.Select(v => (double)v).ToArray()) }];
+
+    protected override void OnAfterRender(bool firstRender)
+    {
+        if (firstRender)
+        {
+            _interactive = true;
+            StateHasChanged();
+        }
+    }
+
+    /// <summary>16-bit PCM at 16 kHz from the AudioWorklet.</summary>
+    [JSInvokable]
+    public async Task OnAudio(byte[] pcm)
+    {
+        ArgumentNullException.ThrowIfNull(pcm);
+        if (_live is null)
+        {
+            return;
+        }
+
+        var samples = new short[pcm.Length / 2];
+        Pcm.ReadLittleEndian(pcm, samples);
+        var arrived = Time.GetTimestamp();
+        try
+        {
+            await _live.CallAsync(a => a.AcceptAudioAsync(samples, arrived));
+        }
+        catch (BroadcastException)
+        {
+            // ended
+        }
+    }
+
+    void IBroadcastClient.OnCaption(Caption caption) => _ = InvokeAsync(() =>
+    {
+        _captions.Apply(new DictationResult(caption.SegmentId, caption.IsPartial, caption.Text, 0, 0, 0));
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnState(BroadcastState state) => _ = InvokeAsync(() =>
+    {
+        _state = state;
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnStatus(BroadcastStatus status) => _ = InvokeAsync(() =>
+    {
+        _status = status;
+        StateHasChanged();
+    });
+
+    void IBroadcastClient.OnEnded(string reason) => _ = InvokeAsync(StateHasChanged);
+
+    void IBroadcastClient.OnAudio(string segmentId, string language, int sampleRate, short[] samples)
+    {
+        // the speaker hears themselves already
+    }
+
+    private async Task StartAsync()
+    {
+        _starting = true;
+        _error = null;
+        try
+        {
+            _capture ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Dictation/dictation.js");
+            _self ??= DotNetObjectReference.Create(this);
+            await _capture.InvokeAsync<double>("start", _self, 16000, 250, _levelId);
+        }
+        catch (JSException ex)
+        {
+            _error = ex.Message.StartsWith("MICROPHONE_ACCESS_DENIED", StringComparison.Ordinal) ? DictationPage.MicrophoneDeniedMessage
+                : ex.Message.StartsWith("UNSUPPORTED_BROWSER", StringComparison.Ordinal) ? DictationPage.UnsupportedMessage
+                : DictationPage.CaptureFailedMessage;
+            _starting = false;
+            return;
+        }
+
+        try
+        {
+            _live = await Broadcasts.CreateAsync(_connectionId, this, "en", "standard", CancellationToken.None);
+            _state = await _live.CallAsync(a => a.State);
+            _qr = ShareCode.Svg(ShareUrl);
+            _status = await _live.CallAsync(a => a.Status(StatusReasons.Requested));
+        }
+        catch (BroadcastException ex)
+        {
+            _error = ex.Error.Message;
+            await StopCaptureAsync();
+        }
+        finally
+        {
+            _starting = false;
+        }
+    }
+
+    private async Task ControlAsync(string action, BroadcastStateChange? change = null)
+    {
+        if (_live is null)
+        {
+            return;
+        }
+
+        try
+        {
+            _state = await _live.CallAsync(a => a.Control(_connectionId, action, change ?? new BroadcastStateChange()));
+        }
+        catch (BroadcastException ex)
+        {
+            _error = ex.Error.Message;
+        }
+    }
+
+    private Task SetVolumeAsync(double volume) => ControlAsync(BroadcastControls.SetVolume, new BroadcastStateChange(Volume: Math.Round(volume, 2)));
+
+    private async Task EndAsync()
+    {
+        if (_live is null)
+        {
+            return;
+        }
+
+        await StopCaptureAsync();
+        await _live.EndAsync("speakerEnded");
+        _live = null;
+        _captions.Clear();
+        _status = null;
+    }
+
+    private async Task StopCaptureAsync()
+    {
+        try
+        {
+            if (_capture is not null)
+            {
+                await _capture.InvokeVoidAsync("stop");
+            }
+        }
+        catch (Exception ex) when (ex is JSException or JSDisconnectedException or TaskCanceledException)
+        {
+            Logger.LogDebug("Stopping capture: {Message}", ex.Message);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_live is not null)
+        {
+            await StopCaptureAsync();
+            try
+            {
+                await _live.EndAsync("speakerDisconnected");
+            }
+            catch (BroadcastException)
+            {
+                // already ended
+            }
+        }
+
+        _self?.Dispose();
+        if (_capture is not null)
+        {
+            try
+            {
+                await _capture.DisposeAsync();
+            }
+            catch (JSDisconnectedException)
+            {
+                // gone
+            }
+        }
+    }
+}
