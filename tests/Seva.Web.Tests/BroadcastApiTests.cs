@@ -144,6 +144,40 @@ public sealed class BroadcastApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Controls_OverTenASecond_Get429()
+    {
+        await using var speaker = await Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
+        await speaker.SendAsync(new { action = "createSession" });
+        await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated");
+        for (var i = 0; i < 14; i++)
+        {
+            await speaker.SendAsync(new { action = i % 2 == 0 ? "muteBroadcast" : "unmuteBroadcast" });
+        }
+
+        var limited = await speaker.WaitForAsync(m => (string?)m["type"] == "error" && (int)m["code"]! == 429);
+        Assert.Contains((string?)limited["action"], new[] { "muteBroadcast", "unmuteBroadcast" });
+    }
+
+    [Fact]
+    public async Task AudioOverFiftyChunksASecond_IsDropped_AndTheSpeakerIsWarnedAfterFiveSeconds()
+    {
+        await using var speaker = await Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
+        await speaker.SendAsync(new { action = "createSession" });
+        await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated");
+        var frame = AudioFrame.Build(new short[160]); // 10 ms chunks, 100 a second
+        var started = DateTime.UtcNow;
+        while (DateTime.UtcNow - started < TimeSpan.FromSeconds(7))
+        {
+            await speaker.SendBinaryAsync(frame);
+            await Task.Delay(10);
+        }
+
+        var warning = await speaker.WaitForAsync(m => (string?)m["type"] == "error" && (string?)m["errorCode"] == "AUDIO_RATE_LIMIT");
+        Assert.Equal(429, (int)warning["code"]!);
+        Assert.Contains("dropped", (string?)warning["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Speaker_WithoutKey_Is401_ListenerOfUnknownBroadcast_Gets404()
     {
         using var http = new HttpClient { BaseAddress = _server.BaseAddress };

@@ -50,6 +50,14 @@ public sealed class BroadcastActor : ISpeechResultSink
 
     public DateTimeOffset CreatedAt { get; }
 
+    /// <summary>When the broadcast ends on its own, however it is used.</summary>
+    public DateTimeOffset ExpiresAt => CreatedAt + MaxDuration;
+
+    /// <summary>The longest a broadcast runs (a day of talks at most).</summary>
+    public static TimeSpan MaxDuration { get; } = TimeSpan.FromHours(12);
+
+    public bool IsExpired => _time.GetUtcNow() >= ExpiresAt;
+
     public BroadcastState State { get; private set; }
 
     public string SpeakerConnectionId { get; private set; } = string.Empty;

@@ -53,11 +53,17 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
 
     public LiveBroadcast? Find(string sessionId) => _live.GetValueOrDefault(sessionId);
 
-    /// <summary>Gives every broadcast a chance to send its periodic status.</summary>
+    /// <summary>Gives every broadcast a chance to send its periodic status, and ends expired ones.</summary>
     public void Tick()
     {
         foreach (var live in _live.Values)
         {
+            if (live.Actor.IsExpired)
+            {
+                _ = live.EndAsync("expired");
+                continue;
+            }
+
             live.Mailbox.Post(() =>
             {
                 live.Actor.CheckStatus();

@@ -142,6 +142,15 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         Assert.Single(loud.Audio);
     }
 
+    [Fact]
+    public void Broadcast_ExpiresTwelveHoursAfterItStarted()
+    {
+        Assert.Equal(_actor.CreatedAt.AddHours(12), _actor.ExpiresAt);
+        Assert.False(_actor.IsExpired);
+        _time.Advance(TimeSpan.FromHours(12));
+        Assert.True(_actor.IsExpired);
+    }
+
     private async Task SpeakAsync()
     {
         var samples = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
