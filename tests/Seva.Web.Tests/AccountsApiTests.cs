@@ -7,31 +7,21 @@ using Seva.Web.Tests.Support;
 
 namespace Seva.Web.Tests;
 
-public sealed class AccountsApiTests : IAsyncLifetime
+public sealed class AccountsApiTests : ServerTest
 {
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task UserApiKey_OpensTheApis_UntilRevoked()
     {
-        var keys = _server.Services.GetRequiredService<ApiKeyService>();
+        var keys = Server.Services.GetRequiredService<ApiKeyService>();
         var (record, key) = await keys.CreateAsync("user-42", "my script", CancellationToken.None);
         Assert.StartsWith(ApiKeyService.KeyPrefix, key, StringComparison.Ordinal);
         Assert.DoesNotContain(key, record.KeyHash, StringComparison.Ordinal);
 
-        using var api = _server.ApiClient(key);
+        using var api = Server.ApiClient(key);
         var page = (await api.GetFromJsonAsync<JsonObject>("/api/v1/transcriptions"))!;
         Assert.Equal(0, (int)page["total"]!);
 
-        await using (var client = await DictationClient.ConnectAsync(_server, key))
+        await using (var client = await DictationClient.ConnectAsync(Server, key))
         {
             await client.StartAsync();
             await client.EndAsync();
@@ -48,10 +38,10 @@ public sealed class AccountsApiTests : IAsyncLifetime
     [Fact]
     public async Task RevokingSomeoneElsesKey_DoesNothing()
     {
-        var keys = _server.Services.GetRequiredService<ApiKeyService>();
+        var keys = Server.Services.GetRequiredService<ApiKeyService>();
         var (record, key) = await keys.CreateAsync("owner", "k", CancellationToken.None);
         Assert.False(await keys.RevokeAsync("intruder", record.Id, CancellationToken.None));
-        using var api = _server.ApiClient(key);
+        using var api = Server.ApiClient(key);
         Assert.Equal(HttpStatusCode.OK, (await api.GetAsync("/api/v1/transcriptions")).StatusCode);
     }
 

@@ -9,18 +9,8 @@ using Seva.Web.Tests.Support;
 namespace Seva.Web.Tests;
 
 /// <summary>One speaker and listeners in different languages over the real broadcast WebSocket API.</summary>
-public sealed class BroadcastApiTests : IAsyncLifetime
+public sealed class BroadcastApiTests : ServerTest
 {
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Speaker_AndTwoListeners_CaptionsInEachLanguage_ControlsReachListeners_StatusCountsThem()
     {
@@ -180,7 +170,7 @@ public sealed class BroadcastApiTests : IAsyncLifetime
     [Fact]
     public async Task Speaker_WithoutKey_Is401_ListenerOfUnknownBroadcast_Gets404()
     {
-        using var http = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
         using var anonymous = new ClientWebSocket();
         var ex = await Assert.ThrowsAnyAsync<WebSocketException>(() => anonymous.ConnectAsync(BroadcastUri(), CancellationToken.None));
         Assert.Contains("401", ex.Message, StringComparison.Ordinal);
@@ -193,7 +183,7 @@ public sealed class BroadcastApiTests : IAsyncLifetime
     private const int BroadcastChunkLimit = 32 * 1024;
 
     private Uri BroadcastUri(string? query = null) =>
-        new UriBuilder(_server.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
+        new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
 
     /// <summary>A WebSocket peer recording every JSON message it gets.</summary>
     private sealed class Peer : IAsyncDisposable

@@ -6,23 +6,13 @@ using Seva.Web.Tests.Support;
 namespace Seva.Web.Tests;
 
 /// <summary>Each protocol error over the real WebSocket: a clear error, and the session goes on where it can.</summary>
-public sealed class DictationErrorTests : IAsyncLifetime
+public sealed class DictationErrorTests() : ServerTest(new Dictionary<string, string?> { ["Seva:Dictation:HeartbeatInterval"] = "00:00:01" })
 {
     private const string Sentence = "she has a history of diabetes and high blood pressure";
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer(new Dictionary<string, string?> { ["Seva:Dictation:HeartbeatInterval"] = "00:00:01" });
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task BadAudioFrames_EachGetInvalidAudioFormat_AndTheSessionGoesOn()
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();
 
         await client.SendBinaryAsync([0x02, 0, 0]);
@@ -53,7 +43,7 @@ public sealed class DictationErrorTests : IAsyncLifetime
     [Fact]
     public async Task AudioBeforeStartOrAfterEnd_GetsInvalidSessionState()
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         await client.SendBinaryAsync(AudioFrame.Build(new short[400]));
         var before = await client.WaitForErrorAsync("INVALID_SESSION_STATE");
         Assert.Contains("session_start", (string?)before["message"], StringComparison.Ordinal);
@@ -78,7 +68,7 @@ public sealed class DictationErrorTests : IAsyncLifetime
     [InlineData("{\"type\":\"session_start\",\"vocabulary\":\"heart\"}", "vocabulary")]
     public async Task MalformedMessage_GetsAnErrorNamingTheField_AndTheSocketStaysUsable(string text, string field)
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         await client.SendTextAsync(text);
         var error = await client.WaitForErrorAsync("INVALID_MESSAGE");
         Assert.StartsWith(field + ":", (string?)error["message"], StringComparison.Ordinal);
@@ -91,7 +81,7 @@ public sealed class DictationErrorTests : IAsyncLifetime
     [Fact]
     public async Task SessionStart_WithCustomWords_IsAcknowledged()
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         var ack = await client.StartAsync(vocabulary: ["diabetes", "metoprolol:M EH T AH P R AW L AA L"]);
         Assert.Equal("session_ack", (string?)ack["type"]);
     }
@@ -99,7 +89,7 @@ public sealed class DictationErrorTests : IAsyncLifetime
     [Fact]
     public async Task Heartbeat_IsSentOnItsInterval()
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         var heartbeat = await client.WaitForTypeAsync("heartbeat", TimeSpan.FromSeconds(5));
         Assert.True((double)heartbeat["timestamp"]! > 1_700_000_000);
     }
@@ -107,14 +97,14 @@ public sealed class DictationErrorTests : IAsyncLifetime
     [Fact]
     public async Task ClientDisconnectsMidSession_EverythingReceivedIsKept_RecordFailed()
     {
-        var client = await DictationClient.ConnectAsync(_server);
+        var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();
         await client.StreamAsync(Speech.Concat(Speech.Say(Sentence), Speech.Silence(1, 16000)), 16000);
         await client.WaitForAsync(m => client.Finals.Count > 0, TimeSpan.FromSeconds(10));
         client.Abort();
         await client.DisposeAsync();
 
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         JsonObject? record = null;
         for (var deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(100))
         {

@@ -7,7 +7,7 @@ using Seva.Web.Tests.Support;
 namespace Seva.Web.Tests;
 
 /// <summary>Real server, real engine, flite speech streamed at real-time pace.</summary>
-public sealed class DictationStreamingTests : IAsyncLifetime
+public sealed class DictationStreamingTests : ServerTest
 {
     // Two sentences with a pause between them, as a clinician would dictate.
     private const string First = "she has a history of diabetes and high blood pressure";
@@ -19,16 +19,6 @@ public sealed class DictationStreamingTests : IAsyncLifetime
     // chunking and resampling; a broken pipeline scores near 100%.
     private const double MaxWordErrorRate = 0.20;
 
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Theory]
     [InlineData("medium", 16000)]
     [InlineData("high", 48000)]
@@ -38,7 +28,7 @@ public sealed class DictationStreamingTests : IAsyncLifetime
             Speech.Say(First, rate), Speech.Silence(1.0, rate),
             Speech.Say(Second, rate), Speech.Silence(1.0, rate));
 
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         var ack = await client.StartAsync(quality);
         Assert.Equal("session_ack", (string?)ack["type"]);
         Assert.Equal("ready", (string?)ack["status"]);
@@ -68,7 +58,7 @@ public sealed class DictationStreamingTests : IAsyncLifetime
         // the record is COMPLETED with the same text, and the MP3 decodes to the streamed length
         var expectedSeconds = audio.Length / (double)rate;
         Assert.Equal(expectedSeconds, (double)complete["total_duration"]!, 2);
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
         Assert.Equal("COMPLETED", (string?)record["status"]);
         Assert.Equal(client.FinalText, (string?)record["transcript_text"]);
@@ -89,14 +79,14 @@ public sealed class DictationStreamingTests : IAsyncLifetime
         // 8 kHz speech upsampled to the 16 kHz model loses most words (the raw engine gets under half):
         // this pins the pipeline (rate, record, MP3), not accuracy.
         var audio = Speech.Concat(Speech.Say(First, 8000), Speech.Silence(1.0, 8000));
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         var ack = await client.StartAsync("low");
         Assert.Equal(8000, (int)ack["sample_rate"]!);
         await client.StreamAsync(audio, 8000);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete");
 
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
         Assert.Equal("COMPLETED", (string?)record["status"]);
         Assert.Equal(8000, (int)record["sample_rate"]!);
@@ -109,18 +99,18 @@ public sealed class DictationStreamingTests : IAsyncLifetime
     [Fact]
     public async Task Connect_WithoutValidKey_Is401BeforeUpgrade()
     {
-        using var http = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
         var noKey = await http.GetAsync("/api/v1/dictation/stream");
         Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
 
         using var bad = new System.Net.WebSockets.ClientWebSocket();
         bad.Options.SetRequestHeader("Authorization", "Bearer not-a-valid-key-000000");
-        var ex = await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => bad.ConnectAsync(_server.StreamUri(), CancellationToken.None));
+        var ex = await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => bad.ConnectAsync(Server.StreamUri(), CancellationToken.None));
         Assert.Contains("401", ex.Message, StringComparison.Ordinal);
 
         // browsers pass the key as access_token
         using var browser = new System.Net.WebSockets.ClientWebSocket();
-        await browser.ConnectAsync(_server.StreamUri(SevaServer.AliceKey), CancellationToken.None);
+        await browser.ConnectAsync(Server.StreamUri(SevaServer.AliceKey), CancellationToken.None);
         Assert.Equal(System.Net.WebSockets.WebSocketState.Open, browser.State);
     }
 

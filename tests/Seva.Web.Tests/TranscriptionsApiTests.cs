@@ -6,18 +6,8 @@ using Seva.Web.Tests.Support;
 
 namespace Seva.Web.Tests;
 
-public sealed class TranscriptionsApiTests : IAsyncLifetime
+public sealed class TranscriptionsApiTests : ServerTest
 {
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Records_AreListedNewestFirst_Paged_AndOnlyToTheirOwner()
     {
@@ -29,7 +19,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
 
         await DictateSilenceAsync(SevaServer.BobKey, 0.5);
 
-        using var alice = _server.ApiClient(SevaServer.AliceKey);
+        using var alice = Server.ApiClient(SevaServer.AliceKey);
         var first = (await alice.GetFromJsonAsync<JsonObject>("/api/v1/transcriptions?page=1&page_size=2"))!;
         var second = (await alice.GetFromJsonAsync<JsonObject>("/api/v1/transcriptions?page=2&page_size=2"))!;
         Assert.Equal(3, (int)first["total"]!);
@@ -37,7 +27,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
         Assert.Equal(Enumerable.Reverse(ids), listed);
         Assert.All(first["items"]!.AsArray(), i => Assert.Equal("alice@example.com", (string?)i!["user_id"]));
 
-        using var bob = _server.ApiClient(SevaServer.BobKey);
+        using var bob = Server.ApiClient(SevaServer.BobKey);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/v1/transcriptions/{ids[0]}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.GetAsync($"/api/v1/transcriptions/{ids[0]}/audio")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await alice.GetAsync($"/api/v1/transcriptions/{Guid.NewGuid()}")).StatusCode);
@@ -47,7 +37,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
     public async Task Record_HasEveryColumnOfTheTranscriptionsTable()
     {
         var id = await DictateSilenceAsync(SevaServer.AliceKey, 0.5);
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{id}"))!;
         string[] columns = ["id", "user_id", "session_id", "status", "transcript_text", "partial_transcript", "audio_key",
             "audio_duration_seconds", "sample_rate", "quality", "language", "specialty", "is_streaming", "word_count",
@@ -61,7 +51,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
     public async Task Audio_SupportsRangeRequests()
     {
         var id = await DictateSilenceAsync(SevaServer.AliceKey, 2);
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var whole = await api.GetAsync($"/api/v1/transcriptions/{id}/audio");
         Assert.Equal("audio/mpeg", whole.Content.Headers.ContentType?.MediaType);
         var length = (await whole.Content.ReadAsByteArrayAsync()).Length;
@@ -80,7 +70,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
     [InlineData("page_size=101")]
     public async Task List_BadPaging_Is400NamingTheParameter(string query)
     {
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var response = await api.GetAsync("/api/v1/transcriptions?" + query);
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var body = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
@@ -90,14 +80,14 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
     [Fact]
     public async Task Api_WithoutKey_Is401()
     {
-        using var anonymous = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync("/api/v1/transcriptions")).StatusCode);
     }
 
     [Fact]
     public async Task HomePage_IsServed()
     {
-        using var anonymous = new HttpClient { BaseAddress = _server.BaseAddress };
+        using var anonymous = new HttpClient { BaseAddress = Server.BaseAddress };
         var html = await anonymous.GetStringAsync("/");
         Assert.Contains("Seva", html, StringComparison.Ordinal);
         Assert.Contains("MudBlazor", html, StringComparison.Ordinal);
@@ -105,7 +95,7 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
 
     private async Task<string> DictateSilenceAsync(string key, double seconds)
     {
-        await using var client = await DictationClient.ConnectAsync(_server, key);
+        await using var client = await DictationClient.ConnectAsync(Server, key);
         await client.StartAsync();
         await client.StreamAsync(Speech.Silence(seconds, 16000), 16000, realTime: false);
         await client.EndAsync();
@@ -114,38 +104,28 @@ public sealed class TranscriptionsApiTests : IAsyncLifetime
     }
 }
 
-public sealed class TranscriptionsTextAndDeleteTests : IAsyncLifetime
+public sealed class TranscriptionsTextAndDeleteTests : ServerTest
 {
-    private SevaServer _server = null!;
-
-    public Task InitializeAsync()
-    {
-        _server = new SevaServer();
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync() => await _server.DisposeAsync();
-
     [Fact]
     public async Task Text_DownloadsTheTranscript_AndDelete_RemovesRecordAndAudio()
     {
-        await using var client = await DictationClient.ConnectAsync(_server);
+        await using var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();
         await client.StreamAsync(Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1, 16000)), 16000, realTime: false);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete");
         var id = (string)complete["transcription_id"]!;
 
-        using var api = _server.ApiClient(SevaServer.AliceKey);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
         var text = await api.GetAsync($"/api/v1/transcriptions/{id}/text");
         Assert.Equal("text/plain", text.Content.Headers.ContentType?.MediaType);
         Assert.Contains("diabetes", await text.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.EndsWith(".txt", text.Content.Headers.ContentDisposition?.FileName?.Trim('"'), StringComparison.Ordinal);
 
-        using var bob = _server.ApiClient(SevaServer.BobKey);
+        using var bob = Server.ApiClient(SevaServer.BobKey);
         Assert.Equal(HttpStatusCode.NotFound, (await bob.DeleteAsync($"/api/v1/transcriptions/{id}")).StatusCode);
 
-        var audioFile = Path.Combine(_server.DataDirectory, (string)complete["audio_key"]!);
+        var audioFile = Path.Combine(Server.DataDirectory, (string)complete["audio_key"]!);
         Assert.True(File.Exists(audioFile));
         Assert.Equal(HttpStatusCode.NoContent, (await api.DeleteAsync($"/api/v1/transcriptions/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await api.GetAsync($"/api/v1/transcriptions/{id}")).StatusCode);

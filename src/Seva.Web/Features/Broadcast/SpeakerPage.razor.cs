@@ -101,9 +101,7 @@ public sealed partial class SpeakerPage : IBroadcastClient
         }
         catch (JSException ex)
         {
-            _error = ex.Message.StartsWith("MICROPHONE_ACCESS_DENIED", StringComparison.Ordinal) ? DictationPage.MicrophoneDeniedMessage
-                : ex.Message.StartsWith("UNSUPPORTED_BROWSER", StringComparison.Ordinal) ? DictationPage.UnsupportedMessage
-                : DictationPage.CaptureFailedMessage;
+            _error = DictationPage.CaptureError(ex.Message).Message;
             _starting = false;
             return;
         }

@@ -221,15 +221,23 @@ public sealed partial class DictationPage : IDictationFollower
         }
     }
 
-    private void Fail(string jsMessage)
+    /// <summary>What to tell the user when dictation.js could not start capture (its error names the cause),
+    /// and whether trying again can help.</summary>
+    public static (string Message, bool Retryable) CaptureError(string jsMessage)
     {
-        _status = DictationStatus.Error;
-        (_error, _retryable) = jsMessage switch
+        ArgumentNullException.ThrowIfNull(jsMessage);
+        return jsMessage switch
         {
             _ when jsMessage.StartsWith("MICROPHONE_ACCESS_DENIED", StringComparison.Ordinal) => (MicrophoneDeniedMessage, true),
             _ when jsMessage.StartsWith("UNSUPPORTED_BROWSER", StringComparison.Ordinal) => (UnsupportedMessage, false),
             _ => (CaptureFailedMessage, true),
         };
+    }
+
+    private void Fail(string jsMessage)
+    {
+        _status = DictationStatus.Error;
+        (_error, _retryable) = CaptureError(jsMessage);
         Logger.LogInformation("Audio capture did not start: {Reason}", jsMessage);
     }
 
