@@ -154,15 +154,20 @@ public sealed class BroadcastApiTests : ServerTest
         await using var speaker = await Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
         await speaker.SendAsync(new { action = "createSession" });
         await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated");
-        var frame = AudioFrame.Build(new short[160]); // 10 ms chunks, 100 a second
+        // Bursts of 20 small chunks every ~50 ms: several hundred a second, however slow the machine.
+        var frame = AudioFrame.Build(new short[160]);
         var started = DateTime.UtcNow;
         while (DateTime.UtcNow - started < TimeSpan.FromSeconds(7))
         {
-            await speaker.SendBinaryAsync(frame);
-            await Task.Delay(10);
+            for (var i = 0; i < 20; i++)
+            {
+                await speaker.SendBinaryAsync(frame);
+            }
+
+            await Task.Delay(50);
         }
 
-        var warning = await speaker.WaitForAsync(m => (string?)m["type"] == "error" && (string?)m["errorCode"] == "AUDIO_RATE_LIMIT");
+        var warning = await speaker.WaitForAsync(m => (string?)m["type"] == "error" && (string?)m["errorCode"] == "AUDIO_RATE_LIMIT", 20);
         Assert.Equal(429, (int)warning["code"]!);
         Assert.Contains("dropped", (string?)warning["message"], StringComparison.Ordinal);
     }
