@@ -63,14 +63,7 @@ internal sealed class Corpus
             using var process = Process.Start(start) ?? throw new InvalidOperationException("flite did not start: install the Debian package flite.");
             process.WaitForExit();
             var wav = WavFile.Read(File.ReadAllBytes(path));
-            if (wav.SampleRate == Rate)
-            {
-                return wav.Samples;
-            }
-
-            var resampler = new Resampler(wav.SampleRate, Rate);
-            var output = new short[resampler.MaxOutput(wav.Samples.Length)];
-            return output[..resampler.Process(wav.Samples, output)];
+            return Resampler.Convert(wav.Samples, wav.SampleRate, Rate);
         }
         finally
         {

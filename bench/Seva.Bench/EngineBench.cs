@@ -54,9 +54,9 @@ internal static class EngineBench
             loadTimes.Average(),
             decoderBytes,
             Mp3MillisecondsPerSecond(samples, Corpus.Rate),
-            Mp3MillisecondsPerSecond(Resample(samples, Corpus.Rate, 48000), 48000),
-            ResampleMillisecondsPerSecond(Resample(samples, Corpus.Rate, 48000), 48000),
-            ResampleMillisecondsPerSecond(Resample(samples, Corpus.Rate, 8000), 8000));
+            Mp3MillisecondsPerSecond(Resampler.Convert(samples, Corpus.Rate, 48000), 48000),
+            ResampleMillisecondsPerSecond(Resampler.Convert(samples, Corpus.Rate, 48000), 48000),
+            ResampleMillisecondsPerSecond(Resampler.Convert(samples, Corpus.Rate, 8000), 8000));
     }
 
     /// <summary>Measures a decoder's load time and memory in this process (shared model pages are
@@ -197,13 +197,6 @@ internal static class EngineBench
         }
 
         return watch.Elapsed.TotalMilliseconds / (samples.Length / (double)rate);
-    }
-
-    private static short[] Resample(short[] samples, int from, int to)
-    {
-        var resampler = new Resampler(from, to);
-        var output = new short[resampler.MaxOutput(samples.Length)];
-        return output[..resampler.Process(samples, output)];
     }
 
     private static long WorkingSet()

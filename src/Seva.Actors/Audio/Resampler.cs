@@ -39,6 +39,20 @@ public sealed class Resampler
     /// <summary>The most output samples <see cref="Process"/> can write for this many input samples.</summary>
     public int MaxOutput(int inputSamples) => (int)(((long)inputSamples * _up / _down) + 2);
 
+    /// <summary>Resamples a whole recording at once (uploads, synthesised speech, tests).</summary>
+    public static short[] Convert(short[] samples, int inputRate, int outputRate)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (inputRate == outputRate)
+        {
+            return samples;
+        }
+
+        var resampler = new Resampler(inputRate, outputRate);
+        var output = new short[resampler.MaxOutput(samples.Length)];
+        return output[..resampler.Process(samples, output)];
+    }
+
     /// <summary>Resamples a chunk; returns how many samples were written to <paramref name="output"/>.</summary>
     public int Process(ReadOnlySpan<short> input, Span<short> output)
     {

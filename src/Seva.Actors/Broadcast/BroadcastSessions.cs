@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Seva.Actors.Audio;
 using Seva.Actors.Hosting;
 using Seva.Actors.Speech;
 using Seva.Actors.Translation;
@@ -109,6 +111,23 @@ public sealed class LiveBroadcast
         await call(Actor);
         return true;
     });
+
+    /// <summary>Speaker audio as it arrives (16-bit LE PCM, 16 kHz); the samples are copied into the
+    /// speech stream within the turn, so a pooled buffer serves for the conversion.</summary>
+    public async Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, long arrivalTimestamp)
+    {
+        var count = pcm.Length / 2;
+        var samples = ArrayPool<short>.Shared.Rent(count);
+        try
+        {
+            Pcm.ReadLittleEndian(pcm.Span, samples.AsSpan(0, count));
+            await CallAsync(a => a.AcceptAudioAsync(samples.AsMemory(0, count), arrivalTimestamp));
+        }
+        finally
+        {
+            ArrayPool<short>.Shared.Return(samples);
+        }
+    }
 
     public async Task EndAsync(string reason)
     {

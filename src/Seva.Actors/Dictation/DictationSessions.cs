@@ -25,8 +25,6 @@ public sealed class DictationSessions(
 
     public int ActiveCount => _active.Count;
 
-    public IEnumerable<DictationSession> Active => _active.Values;
-
     /// <summary>Starts a session followed by <paramref name="follower"/>. Throws
     /// <see cref="DictationException"/> (limit, bad fields, engine or database failure).</summary>
     public async Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, CancellationToken cancellationToken)
@@ -77,8 +75,6 @@ public sealed class DictationSessions(
             throw;
         }
     }
-
-    public DictationSession? Find(string sessionId) => _active.GetValueOrDefault(sessionId);
 
     /// <summary>Finalises sessions that had no audio for the idle timeout.</summary>
     public void TimeOutIdleSessions()
@@ -195,8 +191,6 @@ public sealed class DictationSession
     /// <summary>The client is gone: keep what was received and close the record.</summary>
     public Task<DictationCompleted> AbandonAsync() =>
         Call(() => Actor.AbandonAsync(CancellationToken.None));
-
-    public IDisposable Follow(IDictationFollower follower) => Actor.Follow(follower);
 
     private async Task Call(Func<Task> call)
     {

@@ -49,7 +49,7 @@ public sealed class UploadTranscriber(DictationSessions sessions)
         ArgumentNullException.ThrowIfNull(audio);
         var quality = audio.SampleRate <= 11025 ? DictationQuality.Low : audio.SampleRate <= 24000 ? DictationQuality.Medium : DictationQuality.High;
         DictationQuality.TryGetSampleRate(quality, out var rate);
-        var samples = audio.SampleRate == rate ? audio.Samples : Resample(audio.Samples, audio.SampleRate, rate);
+        var samples = Resampler.Convert(audio.Samples, audio.SampleRate, rate);
         var duration = samples.Length / (double)rate;
         var tracker = new ProgressFollower(follower, progress, duration);
         var (session, _) = await sessions.StartAsync(
@@ -66,13 +66,6 @@ public sealed class UploadTranscriber(DictationSessions sessions)
         var completed = await session.EndAsync(cancellationToken);
         progress?.Report(1);
         return completed;
-    }
-
-    private static short[] Resample(short[] samples, int from, int to)
-    {
-        var resampler = new Resampler(from, to);
-        var output = new short[resampler.MaxOutput(samples.Length)];
-        return output[..resampler.Process(samples, output)];
     }
 
     /// <summary>Reports progress from the finals' end times, and passes events on.</summary>

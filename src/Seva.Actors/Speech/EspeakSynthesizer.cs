@@ -47,13 +47,6 @@ public sealed class EspeakSynthesizer : ISpeechSynthesizer
         }
 
         var speech = WavFile.Read(wav.GetBuffer().AsSpan(0, (int)wav.Length));
-        if (speech.SampleRate == SampleRate)
-        {
-            return speech.Samples;
-        }
-
-        var resampler = new Resampler(speech.SampleRate, SampleRate);
-        var output = new short[resampler.MaxOutput(speech.Samples.Length)];
-        return output[..resampler.Process(speech.Samples, output)];
+        return Resampler.Convert(speech.Samples, speech.SampleRate, SampleRate);
     }
 }

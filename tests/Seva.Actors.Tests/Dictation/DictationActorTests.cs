@@ -15,14 +15,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         var wav = Flite.Speak(Sentence);
         short[] speech = [.. wav.Samples, .. new short[16000]];
-        if (rate == 16000)
-        {
-            return speech;
-        }
-
-        var resampler = new Seva.Actors.Audio.Resampler(16000, rate);
-        var output = new short[resampler.MaxOutput(speech.Length)];
-        return output[..resampler.Process(speech, output)];
+        return Seva.Actors.Audio.Resampler.Convert(speech, 16000, rate);
     }
 
     [Theory]

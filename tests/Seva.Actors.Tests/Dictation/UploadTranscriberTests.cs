@@ -54,9 +54,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
     public async Task Upload_Wav441kHz_IsTranscribedAndKeptAt48kHzAsNotStreaming()
     {
         var speech = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
-        var resampler = new Resampler(16000, 44100);
-        var at44 = new short[resampler.MaxOutput(speech.Length)];
-        at44 = at44[..resampler.Process(speech, at44)];
+        var at44 = Resampler.Convert(speech, 16000, 44100);
         var wav = UploadTranscriber.Decode(new WavFile(44100, at44).ToBytes());
 
         await using var harness = new ActorHarness(fixture.Engine);

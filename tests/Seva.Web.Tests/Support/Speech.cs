@@ -13,7 +13,7 @@ public static class Speech
         {
             Run("flite", "-voice", voice, "-t", text, "-o", path);
             var wav = WavFile.Read(File.ReadAllBytes(path));
-            return Resample(wav.Samples, wav.SampleRate, sampleRate);
+            return Resampler.Convert(wav.Samples, wav.SampleRate, sampleRate);
         }
         finally
         {
@@ -24,14 +24,6 @@ public static class Speech
     public static short[] Silence(double seconds, int sampleRate) => new short[(int)(seconds * sampleRate)];
 
     public static short[] Concat(params short[][] parts) => [.. parts.SelectMany(p => p)];
-
-    public static short[] Resample(short[] samples, int from, int to)
-    {
-        var resampler = new Resampler(from, to);
-        var output = new short[resampler.MaxOutput(samples.Length)];
-        var n = resampler.Process(samples, output);
-        return output[..n];
-    }
 
     /// <summary>Decodes an MP3 with mpg123 and returns its duration in seconds.</summary>
     public static double Mp3Duration(byte[] mp3, out int sampleRate)

@@ -28,7 +28,14 @@ public static class ApiKeyExtensions
         return builder;
     }
 
-    /// <summary>The caller's user id (set by the API key scheme).</summary>
+    /// <summary>The signed-in user's id, for pages (which are [Authorize]).</summary>
+    public static async Task<string> UserIdAsync(this Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider auth)
+    {
+        ArgumentNullException.ThrowIfNull(auth);
+        return (await auth.GetAuthenticationStateAsync()).User.UserId();
+    }
+
+    /// <summary>The caller's user id (API key scheme or sign-in cookie).</summary>
     public static string UserId(this ClaimsPrincipal user) =>
         user?.FindFirstValue(ClaimTypes.NameIdentifier) ?? throw new InvalidOperationException("The request is not authenticated.");
 }

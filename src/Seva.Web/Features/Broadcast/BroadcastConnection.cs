@@ -216,10 +216,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             return;
         }
 
-        var samples = new short[pcm.Length / 2];
-        Pcm.ReadLittleEndian(pcm, samples);
-        var arrived = _time.GetTimestamp();
-        await _broadcast.CallAsync(a => a.AcceptAudioAsync(samples, arrived));
+        await _broadcast.AcceptAudioAsync(frame[1..], _time.GetTimestamp());
     }
 
     /// <summary>Excess audio is dropped and counted; after 5 s of it the speaker is warned, after 30 s

@@ -51,12 +51,9 @@ public sealed partial class SpeakerPage : IBroadcastClient
             return;
         }
 
-        var samples = new short[pcm.Length / 2];
-        Pcm.ReadLittleEndian(pcm, samples);
-        var arrived = Time.GetTimestamp();
         try
         {
-            await _live.CallAsync(a => a.AcceptAudioAsync(samples, arrived));
+            await _live.AcceptAudioAsync(pcm, Time.GetTimestamp());
         }
         catch (BroadcastException)
         {

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
 using Seva.Actors.Dictation;
+using Seva.Web.Features.ApiKeys;
 
 namespace Seva.Web.Features.Dictation;
 
@@ -167,8 +168,7 @@ public sealed partial class DictationPage : IDictationFollower
 
         try
         {
-            var user = (await Auth.GetAuthenticationStateAsync()).User;
-            var userId = user.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value ?? throw new InvalidOperationException("Not signed in.");
+            var userId = await Auth.UserIdAsync();
             var words = (_customWords ?? string.Empty).Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var (session, _) = await Sessions.StartAsync(new DictationStart(userId, null, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words), this, _disposed.Token);
             _session = session;
