@@ -95,25 +95,18 @@ internal sealed class SevaServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Scrapes <c>/metrics</c>, the same instruments an operator's Prometheus reads.</summary>
     public async Task<ServerMetrics> MetricsAsync()
     {
-        var json = (await Http.GetFromJsonAsync<JsonObject>("/api/v1/metrics"))!;
-        var process = json["process"]!;
-        var histograms = new Dictionary<string, (long[] Buckets, double MaxMs)>();
-        foreach (var name in new[] { "ingest_delay", "handoff_delay", "decode_queue_delay", "chunk_decode_time", "utterance_end_time" })
-        {
-            var h = json[name]!;
-            histograms[name] = (h["buckets"]!.AsArray().Select(b => (long)b!).ToArray(), (double)h["max_ms"]!);
-        }
-
+        var scrape = PrometheusScrape.Parse(await Http.GetStringAsync("/metrics"));
         return new ServerMetrics(
-            (int)json["active_sessions"]!,
-            (int)json["decoders_loaded"]!,
-            (int)json["decoders_idle"]!,
-            (long)process["working_set_bytes"]!,
-            (double)process["cpu_seconds"]!,
-            (int)process["cores"]!,
-            histograms);
+            (int)scrape.Sum("seva_dictation_sessions_active"),
+            (int)scrape.Sum("seva_decoders_loaded"),
+            (int)scrape.Sum("seva_decoders_idle"),
+            (long)scrape.Sum("dotnet_process_memory_working_set_bytes"),
+            scrape.Sum("dotnet_process_cpu_time_seconds_total"),
+            scrape.Has("dotnet_process_cpu_count") ? (int)scrape.Sum("dotnet_process_cpu_count") : Environment.ProcessorCount,
+            ServerMetrics.HistogramNames.ToDictionary(n => n.Key, n => scrape.Buckets(n.Value)));
     }
 
     public async ValueTask DisposeAsync()
@@ -164,13 +157,35 @@ internal sealed record ServerMetrics(
     long WorkingSetBytes,
     double CpuSeconds,
     int Cores,
-    IReadOnlyDictionary<string, (long[] Buckets, double MaxMs)> Histograms)
+    IReadOnlyDictionary<string, (double Le, double Count)[]> Histograms)
 {
-    /// <summary>Percentile (ms) of one server histogram over what was recorded since <paramref name="before"/>.</summary>
+    /// <summary>The bench's names for Seva's delay histograms, and their names in the Prometheus text.</summary>
+    public static IReadOnlyDictionary<string, string> HistogramNames { get; } = new Dictionary<string, string>
+    {
+        ["ingest_delay"] = "seva_ingest_delay_seconds",
+        ["handoff_delay"] = "seva_handoff_delay_seconds",
+        ["decode_queue_delay"] = "seva_decode_queue_delay_seconds",
+        ["chunk_decode_time"] = "seva_decode_chunk_duration_seconds",
+        ["utterance_end_time"] = "seva_decode_utterance_end_duration_seconds",
+        ["final_latency"] = "seva_final_latency_seconds",
+    };
+
+    /// <summary>Percentile (ms, the upper bound of its bucket) of one server histogram over what was
+    /// recorded since <paramref name="before"/>; 0 if nothing was.</summary>
     public double PercentileMs(string name, ServerMetrics before, double q)
     {
-        var (now, maxMs) = Histograms[name];
-        var earlier = before.Histograms[name].Buckets;
-        return new Seva.Actors.Speech.LatencySnapshot([.. now.Select((c, i) => c - earlier[i])], TimeSpan.FromMilliseconds(maxMs)).PercentileMilliseconds(q);
+        var now = Histograms[name];
+        var earlier = before.Histograms[name].ToDictionary(b => b.Le, b => b.Count);
+        var interval = now.Select(b => (b.Le, Count: b.Count - earlier.GetValueOrDefault(b.Le))).ToArray();
+        var total = interval.Length == 0 ? 0 : interval[^1].Count;
+        if (total <= 0)
+        {
+            return 0;
+        }
+
+        var rank = Math.Ceiling(q * total);
+        var bucket = interval.First(b => b.Count >= rank);
+        var le = double.IsPositiveInfinity(bucket.Le) ? interval[^2].Le : bucket.Le;
+        return le * 1000;
     }
 }

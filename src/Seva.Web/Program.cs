@@ -3,10 +3,11 @@ using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
-using Seva.Web.Features.Metrics;
 using Seva.Web.Features.Transcriptions;
+using Seva.Web.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults();
 builder.AddSevaUi();
 builder.AddAccounts();
 builder.AddApiKeys();
@@ -22,7 +23,7 @@ app.MapAccounts();
 app.MapDictationApi();
 app.MapBroadcastApi();
 app.MapTranscriptionsApi();
-app.MapMetricsApi();
+app.MapDefaultEndpoints();
 app.MapSevaUi();
 app.Run();
 

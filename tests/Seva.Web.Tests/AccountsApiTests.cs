@@ -54,20 +54,58 @@ public sealed class AccountsApiTests : ServerTest
             ["Seva:DemoUser:Password"] = "Demo-pass-123",
         });
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
-        var form = await browser.GetStringAsync("/Account/Login");
-        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        var response = await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = "demo@example.com",
-            ["Input.Password"] = "Demo-pass-123",
-            ["__RequestVerificationToken"] = token,
-            ["_handler"] = "login",
-        }));
+        var response = await SignInAsync(browser, "demo@example.com", "Demo-pass-123");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.EndsWith("dictation", response.Headers.Location!.ToString(), StringComparison.Ordinal);
 
         // the sign-in cookie opens the REST API too (the pages play audio from it)
         var api = await browser.GetAsync("/api/v1/transcriptions");
         Assert.Equal(HttpStatusCode.OK, api.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignInCookie_StillWorksAfterARestart_ItsKeysLiveInTheDataDirectory()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "seva-keys-" + Guid.NewGuid().ToString("N"));
+        var settings = new Dictionary<string, string?>
+        {
+            ["Seva:DataDirectory"] = data,
+            ["Seva:DemoUser:Email"] = "demo@example.com",
+            ["Seva:DemoUser:Password"] = "Demo-pass-123",
+        };
+        var cookies = new CookieContainer();
+        try
+        {
+            await using (var first = new SevaServer(settings))
+            {
+                using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = first.BaseAddress };
+                Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, "demo@example.com", "Demo-pass-123")).StatusCode);
+            }
+
+            Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "keys"), "key-*.xml"));
+            await using var second = new SevaServer(settings);
+            var old = cookies.GetAllCookies().Select(c => new Cookie(c.Name, c.Value, "/", second.BaseAddress.Host)).ToList();
+            var again = new CookieContainer();
+            old.ForEach(again.Add);
+            using var returning = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = again }) { BaseAddress = second.BaseAddress };
+            Assert.Equal(HttpStatusCode.OK, (await returning.GetAsync("/api/v1/transcriptions")).StatusCode);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string email, string password)
+    {
+        var form = await browser.GetStringAsync("/Account/Login");
+        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
+        return await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["Input.Email"] = email,
+            ["Input.Password"] = password,
+            ["__RequestVerificationToken"] = token,
+            ["_handler"] = "login",
+        }));
     }
 }

@@ -26,42 +26,4 @@ public sealed class SecretsTests
         Assert.NotEmpty(lines);
         Assert.DoesNotContain(lines, l => l.Contains(SevaServer.AliceKey, StringComparison.Ordinal) || l.Contains(SevaServer.BobKey, StringComparison.Ordinal));
     }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            {
-                lock (owner._lines)
-                {
-                    owner._lines.Add($"{category}: {formatter(state, exception)} {exception}");
-                }
-            }
-        }
-    }
 }

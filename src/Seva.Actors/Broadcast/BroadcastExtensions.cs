@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Seva.Actors.Hosting;
 using Seva.Actors.Translation;
 
 namespace Seva.Actors.Broadcast;
@@ -15,6 +16,7 @@ public static class BroadcastExtensions
         services.AddSingleton<Seva.Actors.Speech.ISpeechSynthesizer, Seva.Actors.Speech.EspeakSynthesizer>();
         services.AddSingleton<BroadcastSessions>();
         services.AddHostedService<StatusTicker>();
+        services.AddHealthChecks().AddCheck<TranslationHealthCheck>("translation", tags: [HealthTags.Ready]);
         return services;
     }
 

@@ -6,6 +6,7 @@ using Seva.Actors.Audio;
 using Seva.Actors.Audio.Lame;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
+using Seva.Actors.Telemetry;
 
 namespace Seva.Actors.Dictation;
 
@@ -361,6 +362,9 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         }
 
         _state = State.Finishing;
+        using var activity = SevaTelemetry.ActivitySource.StartActivity("dictation.finish");
+        activity?.SetTag("seva.session_id", SessionId);
+        activity?.SetTag("seva.reason", reason?.Code ?? "session_end");
         if (reason is not null)
         {
             Publish(f => f.OnError(reason));
@@ -384,6 +388,8 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
         var completed = new DictationCompleted(SessionId, _transcriptionId, _audioKey, outcome.DurationSeconds, _wordCount, status, errorCode);
         _state = State.Finished;
+        activity?.SetTag("seva.status", status);
+        activity?.SetTag("seva.audio_seconds", outcome.DurationSeconds);
         _deps.Logger.LogInformation("Dictation {SessionId} finished {Status} ({Seconds:F1} s, {Words} words)", SessionId, status, outcome.DurationSeconds, _wordCount);
         Publish(f => f.OnCompleted(completed));
         _completion.TrySetResult(completed);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Seva.Actors.Hosting;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
+using Seva.Actors.Telemetry;
 
 namespace Seva.Actors.Dictation;
 
@@ -48,6 +49,10 @@ public sealed class DictationSessions(
         }
 
         var sessionId = string.IsNullOrWhiteSpace(start.SessionId) ? Guid.NewGuid().ToString() : start.SessionId;
+        using var scope = SessionLogScope.Begin(_logger, sessionId); // the session's mailbox loop inherits it
+        using var activity = SevaTelemetry.ActivitySource.StartActivity("dictation.start");
+        activity?.SetTag("seva.session_id", sessionId);
+        activity?.SetTag("seva.quality", start.Quality);
         var deps = new DictationDependencies(engine, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
         var session = new DictationSession(sessionId, deps, _logger, time);
         var actor = session.Actor;
@@ -63,11 +68,13 @@ public sealed class DictationSessions(
         try
         {
             var started = await mailbox.CallAsync(() => actor.StartAsync(start, cancellationToken));
+            SevaTelemetry.ActiveDictations.Add(1);
             _ = RemoveWhenFinishedAsync(session);
             return (session, started);
         }
-        catch
+        catch (Exception ex)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, ex.Message);
             subscription.Dispose();
             _active.TryRemove(sessionId, out _);
             Interlocked.Decrement(ref _reserved);
@@ -113,7 +120,15 @@ public sealed class DictationSessions(
 
     private async Task RemoveWhenFinishedAsync(DictationSession session)
     {
-        await session.Actor.Completion;
+        try
+        {
+            await session.Actor.Completion;
+        }
+        finally
+        {
+            SevaTelemetry.ActiveDictations.Add(-1);
+        }
+
         _active.TryRemove(session.SessionId, out _);
         Interlocked.Decrement(ref _reserved);
         session.Mailbox.Close();

@@ -14,8 +14,9 @@ public interface ISpeechEngine
     SpeechEngineStatus GetStatus();
 }
 
-/// <summary>Loaded decoders (lent or idle), idle ones, and decode threads.</summary>
-public sealed record SpeechEngineStatus(int DecodersLoaded, int DecodersIdle, int DecodeWorkers);
+/// <summary>Loaded decoders (lent or idle), idle ones, decode threads, whether the model has loaded at
+/// least once in this process, and why the last load failed (null if it did not).</summary>
+public sealed record SpeechEngineStatus(int DecodersLoaded, int DecodersIdle, int DecodeWorkers, bool ModelLoaded = false, string? ModelError = null);
 
 /// <summary>Receives a stream's results; called on engine threads, one call at a time per stream.</summary>
 public interface ISpeechResultSink

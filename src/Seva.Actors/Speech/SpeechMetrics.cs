@@ -1,30 +1,16 @@
+using Seva.Actors.Telemetry;
+
 namespace Seva.Actors.Speech;
 
 /// <summary>How the engine keeps up: how long audio waits between arriving and being decoded.</summary>
-/// <remarks>One instance per process. The recent delay drives admission: while decoding lags, new
-/// sessions are refused rather than letting every session fall behind.</remarks>
+/// <remarks>One instance per process. Delays go to the <see cref="SevaTelemetry"/> histograms; the
+/// recent maximum is kept here because it drives admission: while decoding lags, new sessions are
+/// refused rather than letting every session fall behind.</remarks>
 public sealed class SpeechMetrics(TimeProvider time)
 {
     private static readonly TimeSpan RecentWindow = TimeSpan.FromSeconds(2);
     private long _recentMaxTicks;
     private long _recentMaxAt;
-
-    /// <summary>Time from an audio frame arriving on the socket (or circuit) to its samples entering the decoder.</summary>
-    public LatencyHistogram IngestDelay { get; } = new();
-
-    /// <summary>Seva's own share of <see cref="IngestDelay"/>: from the frame arriving to its samples being
-    /// queued for the decoder (parsing, the session's turn, MP3 encoding, resampling).</summary>
-    public LatencyHistogram HandoffDelay { get; } = new();
-
-    /// <summary>The engine's share of <see cref="IngestDelay"/>: from audio being queued for the decoder
-    /// to a decode worker taking it.</summary>
-    public LatencyHistogram DecodeQueueDelay { get; } = new();
-
-    /// <summary>How long a decode worker spends closing an utterance (search wrap-up, word alignment).</summary>
-    public LatencyHistogram UtteranceEndTime { get; } = new();
-
-    /// <summary>How long a decode worker spends on one chunk of audio.</summary>
-    public LatencyHistogram ChunkDecodeTime { get; } = new();
 
     /// <summary>The longest ingest delay seen in the last two seconds.</summary>
     public TimeSpan RecentDelay
@@ -36,14 +22,21 @@ public sealed class SpeechMetrics(TimeProvider time)
         }
     }
 
-    public void RecordHandoff(long arrivalTimestamp) => HandoffDelay.Record(time.GetElapsedTime(arrivalTimestamp));
+    /// <summary>Audio arrived at <paramref name="arrivalTimestamp"/> was just queued for the decoder.</summary>
+    public void RecordHandoff(long arrivalTimestamp, int samples, int sampleRate)
+    {
+        SevaTelemetry.HandoffDelay.Record(time.GetElapsedTime(arrivalTimestamp).TotalSeconds);
+        SevaTelemetry.AudioReceived.Add(samples / (double)sampleRate);
+    }
 
+    /// <summary>A decode worker took audio that arrived at <paramref name="arrivalTimestamp"/> and was
+    /// queued at <paramref name="queuedTimestamp"/>.</summary>
     public void RecordIngest(long arrivalTimestamp, long queuedTimestamp)
     {
         var now = time.GetTimestamp();
-        DecodeQueueDelay.Record(time.GetElapsedTime(queuedTimestamp, now));
+        SevaTelemetry.DecodeQueueDelay.Record(time.GetElapsedTime(queuedTimestamp, now).TotalSeconds);
         var delay = time.GetElapsedTime(arrivalTimestamp, now);
-        IngestDelay.Record(delay);
+        SevaTelemetry.IngestDelay.Record(delay.TotalSeconds);
 
         // Keep a decaying maximum: a new maximum, or any value once the old one is out of the window.
         // Races between workers can only lose a value for one window, which admission tolerates.
@@ -54,4 +47,14 @@ public sealed class SpeechMetrics(TimeProvider time)
             Interlocked.Exchange(ref _recentMaxAt, now);
         }
     }
+
+    public void RecordChunkDecode(long startedTimestamp) =>
+        SevaTelemetry.ChunkDecodeDuration.Record(time.GetElapsedTime(startedTimestamp).TotalSeconds);
+
+    public void RecordUtteranceEnd(long startedTimestamp) =>
+        SevaTelemetry.UtteranceEndDuration.Record(time.GetElapsedTime(startedTimestamp).TotalSeconds);
+
+    /// <summary>A final left the decoder; the audio that ended its utterance arrived at <paramref name="arrivalTimestamp"/>.</summary>
+    public void RecordFinal(long arrivalTimestamp) =>
+        SevaTelemetry.FinalLatency.Record(time.GetElapsedTime(arrivalTimestamp).TotalSeconds);
 }

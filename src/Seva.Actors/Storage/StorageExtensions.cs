@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Hosting;
 
 namespace Seva.Actors.Storage;
 
@@ -20,6 +21,9 @@ public static class StorageExtensions
         services.AddSingleton<TranscriptionStore>();
         services.AddSingleton<IAudioStore, FileAudioStore>();
         services.AddHostedService<DatabaseStartup>();
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready])
+            .AddCheck<AudioStoreHealthCheck>("audio_store", tags: [HealthTags.Ready]);
         return services;
     }
 

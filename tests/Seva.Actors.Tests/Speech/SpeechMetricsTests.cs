@@ -8,34 +8,6 @@ namespace Seva.Actors.Tests.Speech;
 public sealed class SpeechMetricsTests
 {
     [Fact]
-    public void Histogram_Percentiles_FallInTheRightBuckets()
-    {
-        var histogram = new LatencyHistogram();
-        for (var i = 1; i <= 100; i++)
-        {
-            histogram.Record(TimeSpan.FromMilliseconds(i));
-        }
-
-        var snapshot = histogram.Snapshot();
-        Assert.Equal(100, snapshot.Count);
-        Assert.InRange(snapshot.PercentileMilliseconds(0.5), 50, 50 * 1.19 + 1);
-        Assert.InRange(snapshot.PercentileMilliseconds(0.95), 95, 100);
-        Assert.Equal(100, snapshot.Max.TotalMilliseconds);
-    }
-
-    [Fact]
-    public void Snapshot_Since_CountsOnlyTheInterval()
-    {
-        var histogram = new LatencyHistogram();
-        histogram.Record(TimeSpan.FromSeconds(1));
-        var before = histogram.Snapshot();
-        histogram.Record(TimeSpan.FromMilliseconds(2));
-        var interval = histogram.Snapshot().Since(before);
-        Assert.Equal(1, interval.Count);
-        Assert.InRange(interval.PercentileMilliseconds(0.99), 2, 2.5);
-    }
-
-    [Fact]
     public void RecentDelay_IsTheMaximumOfTheLastTwoSeconds()
     {
         var time = new FakeTimeProvider();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Telemetry;
 
 namespace Seva.Actors.Speech.PocketSphinx;
 
@@ -16,6 +17,8 @@ internal sealed class DecoderPool : IDisposable
     private readonly ConcurrentBag<PocketSphinxDecoder> _idle = [];
     private readonly SemaphoreSlim _capacity;
     private int _loaded;
+    private int _hasLoaded;
+    private volatile string? _loadError;
     private bool _disposed;
 
     public DecoderPool(IOptions<PocketSphinxOptions> options, ILogger<DecoderPool> logger)
@@ -32,14 +35,21 @@ internal sealed class DecoderPool : IDisposable
 
     public int Idle => _idle.Count;
 
-    /// <summary>Loads <see cref="PocketSphinxOptions.WarmDecoders"/> decoders, so the first sessions do not wait for a load.</summary>
+    /// <summary>Whether a decoder has loaded in this process: the model files are usable.</summary>
+    public bool HasLoaded => Volatile.Read(ref _hasLoaded) == 1;
+
+    /// <summary>Why the last decoder load failed, or null after a successful one.</summary>
+    public string? LoadError => _loadError;
+
+    /// <summary>Loads <see cref="PocketSphinxOptions.WarmDecoders"/> decoders, so the first sessions do not
+    /// wait for a load; at least one, so start-up proves the model loads (readiness waits for it).</summary>
     public async Task WarmAsync(CancellationToken cancellationToken)
     {
-        while (_idle.Count < _options.WarmDecoders && Loaded < _options.MaxDecoders)
+        while (_idle.Count < Math.Max(1, _options.WarmDecoders) && Loaded < _options.MaxDecoders)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var decoder = await Task.Run(LoadOne, cancellationToken);
-            _idle.Add(decoder);
+            AddIdle(decoder);
         }
     }
 
@@ -49,7 +59,7 @@ internal sealed class DecoderPool : IDisposable
         await _capacity.WaitAsync(cancellationToken);
         try
         {
-            if (_idle.TryTake(out var decoder))
+            if (TakeIdle(out var decoder))
             {
                 decoder.ResetCmn();
                 return decoder;
@@ -70,7 +80,7 @@ internal sealed class DecoderPool : IDisposable
         ArgumentNullException.ThrowIfNull(decoder);
         if (!_disposed && healthy && !decoder.HasSessionWords && _idle.Count < _options.IdleDecoders)
         {
-            _idle.Add(decoder);
+            AddIdle(decoder);
         }
         else
         {
@@ -88,7 +98,7 @@ internal sealed class DecoderPool : IDisposable
         }
 
         _disposed = true;
-        while (_idle.TryTake(out var decoder))
+        while (TakeIdle(out var decoder))
         {
             Free(decoder);
         }
@@ -99,16 +109,50 @@ internal sealed class DecoderPool : IDisposable
     private PocketSphinxDecoder LoadOne()
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var decoder = PocketSphinxDecoder.Load(_arguments);
+        PocketSphinxDecoder decoder;
+        try
+        {
+            decoder = PocketSphinxDecoder.Load(_arguments);
+        }
+        catch (Exception ex)
+        {
+            _loadError = ex.Message;
+            throw;
+        }
+
+        _loadError = null;
+        Volatile.Write(ref _hasLoaded, 1);
         var count = Interlocked.Increment(ref _loaded);
-        _logger.LogInformation("Loaded a PocketSphinx decoder in {Elapsed:F0} ms ({Count} loaded)", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds, count);
+        var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        SevaTelemetry.DecodersLoaded.Add(1);
+        SevaTelemetry.DecoderLoads.Add(1);
+        SevaTelemetry.DecoderLoadDuration.Record(elapsed.TotalSeconds);
+        _logger.LogInformation("Loaded a PocketSphinx decoder in {Elapsed:F0} ms ({Count} loaded)", elapsed.TotalMilliseconds, count);
         return decoder;
+    }
+
+    private void AddIdle(PocketSphinxDecoder decoder)
+    {
+        _idle.Add(decoder);
+        SevaTelemetry.DecodersIdle.Add(1);
+    }
+
+    private bool TakeIdle([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PocketSphinxDecoder? decoder)
+    {
+        if (!_idle.TryTake(out decoder))
+        {
+            return false;
+        }
+
+        SevaTelemetry.DecodersIdle.Add(-1);
+        return true;
     }
 
     private void Free(PocketSphinxDecoder decoder)
     {
         decoder.Dispose();
         Interlocked.Decrement(ref _loaded);
+        SevaTelemetry.DecodersLoaded.Add(-1);
 
         // glibc keeps freed decoder memory in the heap until trimmed; give it back to the OS.
         _ = PocketSphinxNative.malloc_trim(0);

@@ -21,7 +21,7 @@ internal sealed class PocketSphinxEngine(
 
     public int SampleRate => 16_000;
 
-    public SpeechEngineStatus GetStatus() => new(pool.Loaded, pool.Idle, workers.Count);
+    public SpeechEngineStatus GetStatus() => new(pool.Loaded, pool.Idle, workers.Count, pool.HasLoaded, pool.LoadError);
 
     public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions streamOptions, ISpeechResultSink sink, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Hosting;
 
 namespace Seva.Actors.Speech.PocketSphinx;
 
@@ -19,6 +20,7 @@ public static class PocketSphinxExtensions
         services.AddSingleton<DecodeWorkers>();
         services.AddSingleton<ISpeechEngine, PocketSphinxEngine>();
         services.AddHostedService<DecoderWarmUp>();
+        services.AddHealthChecks().AddCheck<SpeechModelHealthCheck>("speech_model", tags: [HealthTags.Ready]);
         return services;
     }
 

@@ -36,6 +36,9 @@ internal sealed class PocketSphinxStream : ISpeechStream
     private double _utteranceStart;
     private double _lastEnd;
     private long _samplesDecoded;
+
+    /// <summary>When the audio being decoded arrived: a final produced now ends with it.</summary>
+    private long _decodingArrival;
     private string _lastPartial = string.Empty;
     private long _lastPartialAt;
 
@@ -73,7 +76,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         var buffer = ArrayPool<short>.Shared.Rent(samples.Length);
         samples.CopyTo(buffer);
         _queue.Enqueue(new Chunk(buffer, samples.Length, arrivalTimestamp, _time.GetTimestamp()));
-        _metrics.RecordHandoff(arrivalTimestamp);
+        _metrics.RecordHandoff(arrivalTimestamp, samples.Length, EngineRate);
         Interlocked.Add(ref _samplesWritten, samples.Length);
         TrySchedule();
     }
@@ -120,6 +123,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
                     }
                     else
                     {
+                        _decodingArrival = chunk.Arrival;
                         EndUtterance(startNext: false);
                     }
                 }
@@ -133,13 +137,14 @@ internal sealed class PocketSphinxStream : ISpeechStream
                 if (!_abandoned && _fault is null)
                 {
                     _metrics.RecordIngest(chunk.Arrival, chunk.Queued);
+                    _decodingArrival = chunk.Arrival;
                     var started = _time.GetTimestamp();
                     for (var offset = 0; offset < chunk.Length; offset += StepSamples)
                     {
                         Step(chunk.Buffer.AsSpan(offset, Math.Min(StepSamples, chunk.Length - offset)));
                     }
 
-                    _metrics.ChunkDecodeTime.Record(_time.GetElapsedTime(started));
+                    _metrics.RecordChunkDecode(started);
                 }
             }
             finally
@@ -181,7 +186,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
     {
         if (Interlocked.Exchange(ref _ended, 1) == 0)
         {
-            _queue.Enqueue(new Chunk(null, 0, 0, 0));
+            _queue.Enqueue(new Chunk(null, 0, _time.GetTimestamp(), 0)); // the end arrives now
             TrySchedule();
         }
     }
@@ -284,7 +289,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
 
         var text = HypothesisText.Clean(_decoder.Hypothesis());
-        _metrics.UtteranceEndTime.Record(_time.GetElapsedTime(started));
+        _metrics.RecordUtteranceEnd(started);
         if (words.Count > 0)
         {
             _utteranceStart = words[0].StartTime;
@@ -296,6 +301,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         {
             var confidence = words.Count > 0 ? words.Average(w => w.Confidence) : _decoder.HypothesisProbability();
             _sink.OnResult(new RecognitionResult(segmentId, IsPartial: false, text, Math.Round(confidence, 3), Math.Round(_utteranceStart, 2), Math.Round(endTime, 2), words));
+            _metrics.RecordFinal(_decodingArrival);
         }
 
         if (startNext)

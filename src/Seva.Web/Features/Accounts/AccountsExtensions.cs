@@ -1,4 +1,7 @@
 using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -55,6 +58,11 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
+        // Sign-in cookies and antiforgery tokens are encrypted with these keys: kept in the data
+        // directory, they survive restarts and a service account without a home directory.
+        services.AddDataProtection().SetApplicationName("Seva");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
         services.AddSingleton<ApiKeyService>();
         services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName);
         services.AddHostedService<AccountsStartup>();

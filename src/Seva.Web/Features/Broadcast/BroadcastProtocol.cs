@@ -48,7 +48,13 @@ internal static class BroadcastProtocol
         updateReason = s.UpdateReason,
     };
 
-    public static object Error(BroadcastError e, string? action) => new
+    public static object Error(BroadcastError e, string? action)
+    {
+        SevaTelemetry.RecordError("broadcast", e.ErrorCode);
+        return ErrorMessage(e, action);
+    }
+
+    private static object ErrorMessage(BroadcastError e, string? action) => new
     {
         type = "error",
         code = e.Code,

@@ -235,8 +235,11 @@ internal sealed class DictationConnection(
         }
     }
 
-    private void SendError(DictationError error) => Send(new ErrorMessage(
-        error.Code, error.Message, error.Recoverable, error.RetryAfter, Now, new ErrorContext(_session?.SessionId)));
+    private void SendError(DictationError error)
+    {
+        SevaTelemetry.RecordError("dictation", error.Code);
+        Send(new ErrorMessage(error.Code, error.Message, error.Recoverable, error.RetryAfter, Now, new ErrorContext(_session?.SessionId)));
+    }
 
     private void Send<T>(T message) =>
         _outbound.Writer.TryWrite(new Outbound(JsonSerializer.SerializeToUtf8Bytes(message, DictationProtocol.Json), null));

@@ -117,6 +117,7 @@ public sealed partial class DictationPage : IDictationFollower
 
     void IDictationFollower.OnError(DictationError error) => _ = InvokeAsync(() =>
     {
+        SevaTelemetry.RecordError("dictation", error.Code);
         if (error.Recoverable)
         {
             _notices.Add(error.Message);
@@ -186,6 +187,7 @@ public sealed partial class DictationPage : IDictationFollower
             await StopCaptureAsync();
             _status = DictationStatus.Error;
             _error = ex.Error.Message;
+            SevaTelemetry.RecordError("dictation", ex.Error.Code);
             _retryable = ex.Error.Code == DictationErrorCodes.SessionLimitExceeded;
         }
     }

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Seva.Actors.Hosting;
+
+namespace Seva.Web.ServiceDefaults;
+
+/// <summary>What every Seva host has besides its features: health checks, OpenTelemetry metrics and
+/// traces, the Prometheus scrape endpoint (the shape of dotnet/eShop's ServiceDefaults).</summary>
+public static class ServiceDefaultsExtensions
+{
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    public const string MetricsPath = "/metrics";
+
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy("Seva answers"), tags: [HealthTags.Live]);
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("seva"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(Seva.Actors.Telemetry.SevaTelemetry.Name)
+                .AddMeter("System.Runtime")
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(Seva.Actors.Telemetry.SevaTelemetry.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsTelemetryPath(context.Request.Path)));
+
+        // Traces (and metrics) go out over OTLP when the standard variable names a collector.
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        return builder;
+    }
+
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        // Anonymous, as load balancers and scrapers call them; they name dependencies but hold no
+        // user data. The README's reverse-proxy example keeps them off the public side.
+        app.MapHealthChecks(LivePath, new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Live),
+            ResponseWriter = WriteJsonAsync,
+        });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions
+        {
+            Predicate = c => c.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = WriteJsonAsync,
+        });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        return app;
+    }
+
+    private static bool IsTelemetryPath(PathString path) =>
+        path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase) || path.StartsWithSegments(MetricsPath, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>{"status","total_duration_ms","checks":{name:{"status","description","duration_ms","data"}}}.</summary>
+    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json; charset=utf-8";
+        var body = new
+        {
+            status = report.Status.ToString(),
+            total_duration_ms = Math.Round(report.TotalDuration.TotalMilliseconds, 1),
+            checks = report.Entries.ToDictionary(
+                e => e.Key,
+                e => new
+                {
+                    status = e.Value.Status.ToString(),
+                    description = e.Value.Description,
+                    duration_ms = Math.Round(e.Value.Duration.TotalMilliseconds, 1),
+                    data = e.Value.Data,
+                }),
+        };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonOptions));
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+}
