@@ -34,6 +34,13 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
             await Assertions.Expect(speaker.Locator("[data-testid=listener-count]")).ToHaveTextAsync("2");
             await Assertions.Expect(speaker.Locator("[data-testid=language-es]")).ToContainTextAsync("1");
             await Assertions.Expect(speaker.Locator("[data-testid=language-fr]")).ToContainTextAsync("1");
+            await Assertions.Expect(speaker.Locator("[data-testid=status-reason]")).ToHaveTextAsync(StatusReasonText());
+
+            // The chart's axis labels are drawn at a readable size, not a 700-unit drawing shrunk into the column.
+            var label = speaker.Locator(".mud-charts-xaxis text", new() { HasText = "es" });
+            await Assertions.Expect(label).ToBeVisibleAsync();
+            var labelHeight = await label.EvaluateAsync<double>("t => t.getBoundingClientRect().height");
+            Assert.True(labelHeight >= 11, $"the chart's language labels are {labelHeight:0.#} px high");
 
             await speaker.ClickAsync("[data-testid=pause]");
             await Assertions.Expect(spanish.Locator("[data-testid=listen-state]")).ToHaveTextAsync("paused");
@@ -130,6 +137,9 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
 
     [GeneratedRegex(".*/dictation$")]
     private static partial Regex DictationUrl();
+
+    [GeneratedRegex("^(Up to date|Regular update|Listeners joined or left|New language joined)$")]
+    private static partial Regex StatusReasonText();
 
     [GeneratedRegex("^[1-9][0-9]*$")]
     private static partial Regex PositiveCount();

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Reflection;
 using Bunit;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -33,6 +34,35 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync() => await _bunit.DisposeAsync();
+
+    public static TheoryData<string> UpdateReasons() =>
+        [.. typeof(StatusReasons).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)];
+
+    [Theory]
+    [MemberData(nameof(UpdateReasons))]
+    public void EveryUpdateReason_IsToldTheSpeakerInWords(string reason)
+    {
+        var text = SpeakerPage.DescribeUpdate(reason);
+        Assert.NotEqual("Updated", text); // the fallback for reasons nobody described
+        Assert.DoesNotContain(reason, text, StringComparison.Ordinal);
+        Assert.Matches("^[A-Z][a-z]+( [a-z]+)*$", text);
+    }
+
+    [Fact]
+    public async Task Dashboard_WhenAListenerBringsANewLanguage_SaysSoInWords()
+    {
+        var page = _bunit.Render<SpeakerPage>();
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=broadcast-start]").HasAttribute("disabled")));
+        page.Find("[data-testid=broadcast-start]").Click();
+        var sessionId = page.WaitForElement("[data-testid=broadcast-id]").TextContent.Trim();
+
+        var live = _sessions.Find(sessionId)!;
+        await live.CallAsync(a => a.JoinAsync("listener-1", "es", false, new NoClient(), CancellationToken.None));
+
+        page.WaitForAssertion(() => Assert.Equal("New language joined", page.Find("[data-testid=status-reason]").TextContent.Trim()));
+        Assert.DoesNotContain("newLanguage", page.Markup, StringComparison.Ordinal);
+        await live.EndAsync("test over");
+    }
 
     [Fact]
     public async Task Listener_WhenTheBrowserCannotPlayTheSpeech_LogsAWarning()
