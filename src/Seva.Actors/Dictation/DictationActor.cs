@@ -32,6 +32,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     private int _wordCount;
     private string? _partial;
     private ISpeechStream? _stream;
+    private double _secondsDecodedAtClose;
     private Resampler? _resampler;
     private Mp3Encoder? _encoder;
     private IAudioWriter? _audio;
@@ -67,6 +68,10 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     public TimeSpan IdleFor => _deps.Time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
 
     public bool IsActive => _state == State.Active;
+
+    /// <summary>Seconds of the session's audio the engine has decoded; read outside turns (an upload's
+    /// progress follows it).</summary>
+    public double SecondsDecoded => Volatile.Read(ref _stream)?.SecondsDecoded ?? Volatile.Read(ref _secondsDecodedAtClose);
 
     public IDisposable Follow(IDictationFollower follower)
     {
@@ -411,7 +416,8 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         finally
         {
             await _stream.DisposeAsync();
-            _stream = null;
+            Volatile.Write(ref _secondsDecodedAtClose, _stream.SecondsDecoded);
+            Volatile.Write(ref _stream, null);
         }
 
         // Finals the engine produced while the stream completed are applied before the record closes.

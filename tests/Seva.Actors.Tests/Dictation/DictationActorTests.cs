@@ -284,6 +284,8 @@ public sealed class DictationActorTests(EngineFixture fixture)
 
             public double SecondsWritten => inner.SecondsWritten;
 
+            public double SecondsDecoded => inner.SecondsDecoded;
+
             public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
             {
                 if (_failed)

@@ -100,6 +100,8 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
         {
             public double SecondsWritten => 0;
 
+            public double SecondsDecoded => 0;
+
             public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
             {
             }
