@@ -191,7 +191,7 @@ public sealed class BroadcastApiTests : ServerTest
         new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
 
     /// <summary>A WebSocket peer recording every JSON message it gets.</summary>
-    private sealed class Peer : IAsyncDisposable
+    internal sealed class Peer : IAsyncDisposable
     {
         private readonly ClientWebSocket _socket = new();
         private readonly List<JsonObject> _messages = [];
@@ -199,6 +199,17 @@ public sealed class BroadcastApiTests : ServerTest
         private long _binaryBytes;
 
         public long BinaryBytes => Interlocked.Read(ref _binaryBytes);
+
+        public IReadOnlyList<JsonObject> Messages
+        {
+            get
+            {
+                lock (_messages)
+                {
+                    return [.. _messages];
+                }
+            }
+        }
 
         public static async Task<Peer> ConnectAsync(Uri uri, string? key = null)
         {

@@ -6,15 +6,14 @@ using Seva.Actors.Translation;
 namespace Seva.Actors.Broadcast;
 
 /// <summary>The logic of one broadcast, written once for any actor host: the speaker's speech stream,
-/// the listeners and their languages, the controls, the status, and the last five minutes of captions.</summary>
+/// the listeners and their languages, the controls, the status, and the recent captions.</summary>
 /// <remarks>Not thread-safe by design: the host runs one call at a time. Engine results are queued by
 /// the sink and applied in a turn the sink asks for, as in <see cref="Dictation.DictationActor"/>.
 /// Each final is translated once per language in use, however many listeners share it.</remarks>
 public sealed class BroadcastActor : ISpeechResultSink
 {
-    public static readonly TimeSpan RecentWindow = TimeSpan.FromMinutes(5);
-
     private readonly ISpeechEngine _engine;
+    private readonly BroadcastOptions _options;
     private readonly ITranslator _translator;
     private readonly ISpeechSynthesizer? _voice;
     private readonly TimeProvider _time;
@@ -23,11 +22,11 @@ public sealed class BroadcastActor : ISpeechResultSink
     private readonly ConcurrentQueue<RecognitionResult> _pending = new();
     private readonly Dictionary<string, (ListenerInfo Info, IBroadcastClient Client)> _listeners = new(StringComparer.Ordinal);
     private readonly LinkedList<RecentCaption> _recent = new();
-    private readonly StatusTrigger _trigger = new(StatusTrigger.DefaultPeriod);
+    private readonly StatusTrigger _trigger;
     private IBroadcastClient? _speaker;
     private ISpeechStream? _stream;
 
-    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn, ISpeechSynthesizer? voice = null)
+    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, BroadcastOptions options, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn, ISpeechSynthesizer? voice = null)
     {
         _voice = voice;
         SessionId = sessionId;
@@ -35,6 +34,8 @@ public sealed class BroadcastActor : ISpeechResultSink
         QualityTier = qualityTier;
         _engine = engine;
         _translator = translator;
+        _options = options;
+        _trigger = new StatusTrigger(options.StatusPeriod);
         _time = time;
         _logger = logger;
         _requestTurn = requestTurn;
@@ -51,10 +52,7 @@ public sealed class BroadcastActor : ISpeechResultSink
     public DateTimeOffset CreatedAt { get; }
 
     /// <summary>When the broadcast ends on its own, however it is used.</summary>
-    public DateTimeOffset ExpiresAt => CreatedAt + MaxDuration;
-
-    /// <summary>The longest a broadcast runs (a day of talks at most).</summary>
-    public static TimeSpan MaxDuration { get; } = TimeSpan.FromHours(12);
+    public DateTimeOffset ExpiresAt => CreatedAt + _options.MaxDuration;
 
     public bool IsExpired => _time.GetUtcNow() >= ExpiresAt;
 
@@ -99,7 +97,7 @@ public sealed class BroadcastActor : ISpeechResultSink
         return next;
     }
 
-    /// <summary>Adds a listener; returns the last five minutes of final captions in its language.</summary>
+    /// <summary>Adds a listener; returns the final captions of the recent-captions window in its language.</summary>
     public async Task<IReadOnlyList<Caption>> JoinAsync(string connectionId, string language, bool audioOn, IBroadcastClient client, CancellationToken cancellationToken)
     {
         RequireSupported(language);
@@ -308,7 +306,7 @@ public sealed class BroadcastActor : ISpeechResultSink
 
     private void Prune()
     {
-        var oldest = _time.GetUtcNow() - RecentWindow;
+        var oldest = _time.GetUtcNow() - _options.RecentCaptionsWindow;
         while (_recent.First is { } first && first.Value.At < oldest)
         {
             _recent.RemoveFirst();

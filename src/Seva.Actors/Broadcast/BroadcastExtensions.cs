@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Seva.Actors.Hosting;
 using Seva.Actors.Translation;
 
@@ -10,6 +11,8 @@ public static class BroadcastExtensions
     /// <summary>Broadcasts with translation (Apertium) on the shared speech engine.</summary>
     public static IServiceCollection AddBroadcastActors(this IServiceCollection services)
     {
+        services.AddOptions<BroadcastOptions>().BindConfiguration(BroadcastOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<BroadcastOptions>, BroadcastOptionsValidator>();
         services.AddOptions<ApertiumOptions>().BindConfiguration(ApertiumOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ApertiumTranslator>();
         services.AddSingleton<ITranslator>(sp => sp.GetRequiredService<ApertiumTranslator>());
@@ -20,12 +23,14 @@ public static class BroadcastExtensions
         return services;
     }
 
-    /// <summary>Drives the speakers' periodic status (every 30 s, checked every 5 s).</summary>
-    private sealed class StatusTicker(BroadcastSessions sessions, TimeProvider time) : BackgroundService
+    /// <summary>Drives the speakers' periodic status and ends expired broadcasts.</summary>
+    private sealed class StatusTicker(BroadcastSessions sessions, IOptions<BroadcastOptions> options, TimeProvider time) : BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5), time);
+            // Often enough that a periodic status is at most a sixth of its period late, and at least every 5 s.
+            var period = TimeSpan.FromTicks(Math.Clamp(options.Value.StatusPeriod.Ticks / 6, TimeSpan.FromMilliseconds(200).Ticks, TimeSpan.FromSeconds(5).Ticks));
+            using var timer = new PeriodicTimer(period, time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 sessions.Tick();

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Seva.Actors.Audio;
 using Seva.Actors.Hosting;
 using Seva.Actors.Speech;
@@ -10,7 +11,7 @@ namespace Seva.Actors.Broadcast;
 
 /// <summary>The in-process actor host for broadcasts: one <see cref="BroadcastActor"/> per live broadcast,
 /// each behind its own mailbox, found by its readable id.</summary>
-public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, TimeProvider time, ILoggerFactory loggers)
+public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
 {
     private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
@@ -30,7 +31,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         {
             var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
             var mailbox = new ActorMailbox(_logger);
-            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice);
+            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice);
             var live = new LiveBroadcast(actor, mailbox, this);
             if (!_live.TryAdd(id, live))
             {

@@ -19,16 +19,15 @@ public sealed record BroadcastStatus(
     DateTimeOffset Timestamp,
     string UpdateReason);
 
-/// <summary>Decides when the speaker gets an unrequested status: every 30 seconds, when the listener
-/// count moved by more than 10% since the last status, and when a language appears.</summary>
+/// <summary>Decides when the speaker gets an unrequested status: every <c>period</c>
+/// (<see cref="BroadcastOptions.StatusPeriod"/>), when the listener count moved by more than 10% since
+/// the last status, and when a language appears.</summary>
 /// <remarks>Not thread-safe: one instance per broadcast, used in its turns.</remarks>
 public sealed class StatusTrigger(TimeSpan period)
 {
     private int _reportedCount;
     private HashSet<string> _reportedLanguages = new(StringComparer.Ordinal);
     private DateTimeOffset _reportedAt;
-
-    public static TimeSpan DefaultPeriod { get; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Counts listeners per target language.</summary>
     public static IReadOnlyDictionary<string, int> Distribution(IEnumerable<string> listenerLanguages) =>

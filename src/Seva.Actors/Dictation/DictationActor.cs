@@ -1,6 +1,6 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Text;
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Seva.Actors.Audio;
 using Seva.Actors.Audio.Lame;
@@ -18,7 +18,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 {
     private readonly DictationDependencies _deps;
     private readonly Action<Func<Task>> _requestTurn;
-    private readonly ConcurrentQueue<RecognitionResult> _pending = new();
+    private readonly Channel<RecognitionResult> _pending = Channel.CreateUnbounded<RecognitionResult>();
     private readonly List<IDictationFollower> _followers = [];
     private readonly Lock _followersGate = new();
     private readonly StringBuilder _transcript = new();
@@ -33,6 +33,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     private int _wordCount;
     private string? _partial;
     private ISpeechStream? _stream;
+    private double _secondsDecodedAtClose;
     private Resampler? _resampler;
     private Mp3Encoder? _encoder;
     private IAudioWriter? _audio;
@@ -68,6 +69,10 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     public TimeSpan IdleFor => _deps.Time.GetElapsedTime(Interlocked.Read(ref _lastActivityTimestamp));
 
     public bool IsActive => _state == State.Active;
+
+    /// <summary>Seconds of the session's audio the engine has decoded; read outside turns (an upload's
+    /// progress follows it).</summary>
+    public double SecondsDecoded => Volatile.Read(ref _stream)?.SecondsDecoded ?? Volatile.Read(ref _secondsDecodedAtClose);
 
     public IDisposable Follow(IDictationFollower follower)
     {
@@ -201,7 +206,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     /// <summary>Applies results the engine queued (partials go out; finals are appended and saved).</summary>
     public async Task DrainResultsAsync(CancellationToken cancellationToken)
     {
-        while (_pending.TryDequeue(out var result))
+        while (_pending.Reader.TryRead(out var result))
         {
             var piece = new DictationResult(result.SegmentId, result.IsPartial, result.Text, result.Confidence, result.StartTime, result.EndTime);
             if (result.IsPartial)
@@ -267,7 +272,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
     void ISpeechResultSink.OnResult(RecognitionResult result)
     {
-        _pending.Enqueue(result);
+        _pending.Writer.TryWrite(result);
         _requestTurn(() => DrainResultsAsync(CancellationToken.None));
     }
 
@@ -407,7 +412,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         {
             if (_engineFailure is null)
             {
-                await _stream.CompleteAsync(cancellationToken);
+                await CompleteAsync(_stream, cancellationToken);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -417,7 +422,8 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         finally
         {
             await _stream.DisposeAsync();
-            _stream = null;
+            Volatile.Write(ref _secondsDecodedAtClose, _stream.SecondsDecoded);
+            Volatile.Write(ref _stream, null);
         }
 
         // Finals the engine produced while the stream completed are applied before the record closes.
@@ -425,6 +431,21 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         _engineFailure = null; // the caller reports it once
         await DrainResultsAsync(cancellationToken);
         _engineFailure = failure;
+    }
+
+    /// <summary>Waits for the engine to decode what is queued. This turn holds the mailbox meanwhile, so
+    /// the turns finals ask for would wait behind it: they are applied here, as they come. (An upload
+    /// ends with a queue of audio; its finals should not all appear at once when the queue is done.)</summary>
+    private async Task CompleteAsync(ISpeechStream stream, CancellationToken cancellationToken)
+    {
+        var completing = stream.CompleteAsync(cancellationToken);
+        while (!completing.IsCompleted)
+        {
+            await Task.WhenAny(completing, _pending.Reader.WaitToReadAsync(cancellationToken).AsTask());
+            await DrainResultsAsync(cancellationToken);
+        }
+
+        await completing;
     }
 
     private async Task CloseAudioAsync(CancellationToken cancellationToken)

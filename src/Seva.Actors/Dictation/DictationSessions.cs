@@ -159,6 +159,9 @@ public sealed class DictationSession
 
     public Task<DictationCompleted> Completion => Actor.Completion;
 
+    /// <summary>Seconds of the session's audio decoded so far.</summary>
+    public double SecondsDecoded => Actor.SecondsDecoded;
+
     internal DictationActor Actor { get; }
 
     internal ActorMailbox Mailbox { get; }

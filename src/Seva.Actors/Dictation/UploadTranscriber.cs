@@ -5,8 +5,17 @@ namespace Seva.Actors.Dictation;
 
 /// <summary>The fallback when live capture is not possible: an uploaded WAV or MP3 is transcribed by the
 /// same session logic (faster than real time) and kept like any dictation.</summary>
-public sealed class UploadTranscriber(DictationSessions sessions)
+public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider time)
 {
+    /// <summary>How far the audio handed to the session may run ahead of the decoder. Enough that the decoder
+    /// never waits for audio, little enough that the audio does not wait long in the engine's queue (which
+    /// counts as decoding lag, and would turn live sessions away), and that progress and finals follow
+    /// the decoding rather than the hand-over.</summary>
+    private const double MaxBacklogSeconds = 3;
+
+    /// <summary>How often progress is reported, and the feed topped up.</summary>
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Largest upload accepted (a 30-minute 48 kHz stereo WAV is about 330 MB; MP3s are far smaller).</summary>
     public const long MaxBytes = 400L * 1024 * 1024;
 
@@ -42,8 +51,9 @@ public sealed class UploadTranscriber(DictationSessions sessions)
     }
 
     /// <summary>Transcribes decoded audio as a dictation of <paramref name="userId"/>. The file is stored at
-    /// the nearest quality's rate (8, 16 or 48 kHz). <paramref name="progress"/> gets 0..1 as the
-    /// engine works through the audio.</summary>
+    /// the nearest quality's rate (8, 16 or 48 kHz). <paramref name="progress"/> gets the share of the
+    /// audio decoded (0..1) as the engine works through it; <paramref name="follower"/> gets the results
+    /// as they are decoded.</summary>
     public async Task<DictationCompleted> TranscribeAsync(string userId, WavFile audio, string? specialty, IDictationFollower? follower, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audio);
@@ -51,38 +61,82 @@ public sealed class UploadTranscriber(DictationSessions sessions)
         DictationQuality.TryGetSampleRate(quality, out var rate);
         var samples = Resampler.Convert(audio.Samples, audio.SampleRate, rate);
         var duration = samples.Length / (double)rate;
-        var tracker = new ProgressFollower(follower, progress, duration);
         var (session, _) = await sessions.StartAsync(
-            new DictationStart(userId, null, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false), tracker, cancellationToken);
+            new DictationStart(userId, null, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false), follower ?? NoFollower.Instance, cancellationToken);
+        var tracker = new ProgressTracker(session, duration, progress);
+        using var ticks = new PeriodicTimer(Tick, time);
         var chunk = rate / 4;
         var bytes = new byte[chunk * 2];
-        for (var offset = 0; offset < samples.Length && !session.Completion.IsCompleted; offset += chunk)
+        var fed = 0;
+        while (fed < samples.Length && !session.Completion.IsCompleted)
         {
-            var length = Math.Min(chunk, samples.Length - offset);
-            Pcm.WriteLittleEndian(samples.AsSpan(offset, length), bytes);
-            await session.AcceptAudioAsync(bytes.AsMemory(0, length * 2), cancellationToken);
+            while (fed < samples.Length && !session.Completion.IsCompleted && (fed / (double)rate) - session.SecondsDecoded < MaxBacklogSeconds)
+            {
+                var length = Math.Min(chunk, samples.Length - fed);
+                Pcm.WriteLittleEndian(samples.AsSpan(fed, length), bytes);
+                await session.AcceptAudioAsync(bytes.AsMemory(0, length * 2), cancellationToken);
+                fed += length;
+            }
+
+            tracker.Report();
+            if (fed < samples.Length)
+            {
+                await ticks.WaitForNextTickAsync(cancellationToken);
+            }
         }
 
-        var completed = await session.EndAsync(cancellationToken);
+        // The last few seconds are decoded while the session ends; progress goes on meanwhile.
+        var ending = session.EndAsync(cancellationToken);
+        while (!ending.IsCompleted)
+        {
+            var tick = ticks.WaitForNextTickAsync(cancellationToken).AsTask();
+            if (await Task.WhenAny(ending, tick) == tick)
+            {
+                await tick; // throws if cancelled
+                tracker.Report();
+            }
+        }
+
+        var completed = await ending;
         progress?.Report(1);
         return completed;
     }
 
-    /// <summary>Reports progress from the finals' end times, and passes events on.</summary>
-    private sealed class ProgressFollower(IDictationFollower? inner, IProgress<double>? progress, double duration) : IDictationFollower
+    /// <summary>Reports the share of the audio decoded, each time it moved by a percent or more.</summary>
+    private sealed class ProgressTracker(DictationSession session, double duration, IProgress<double>? progress)
     {
-        public void OnResult(DictationResult result)
+        private double _reported;
+
+        public void Report()
         {
-            if (!result.IsPartial && duration > 0)
+            if (progress is null || duration <= 0)
             {
-                progress?.Report(Math.Clamp(result.EndTime / duration, 0, 0.99));
+                return;
             }
 
-            inner?.OnResult(result);
+            var share = Math.Clamp(session.SecondsDecoded / duration, 0, 0.99);
+            if (share - _reported >= 0.01)
+            {
+                _reported = share;
+                progress.Report(share);
+            }
+        }
+    }
+
+    private sealed class NoFollower : IDictationFollower
+    {
+        public static NoFollower Instance { get; } = new();
+
+        public void OnResult(DictationResult result)
+        {
         }
 
-        public void OnError(DictationError error) => inner?.OnError(error);
+        public void OnError(DictationError error)
+        {
+        }
 
-        public void OnCompleted(DictationCompleted completed) => inner?.OnCompleted(completed);
+        public void OnCompleted(DictationCompleted completed)
+        {
+        }
     }
 }

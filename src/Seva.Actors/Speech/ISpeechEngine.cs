@@ -40,6 +40,10 @@ public interface ISpeechStream : IAsyncDisposable
 
     /// <summary>Seconds of audio written so far.</summary>
     double SecondsWritten { get; }
+
+    /// <summary>Seconds of audio decoded so far (read from any thread): how far behind
+    /// <see cref="SecondsWritten"/> the engine is.</summary>
+    double SecondsDecoded { get; }
 }
 
 public sealed record SpeechStreamOptions(string Language, IReadOnlyList<VocabularyEntry> Vocabulary)

@@ -24,7 +24,7 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
     {
         _translator = new CountingTranslator(_apertium);
         _mailbox = new ActorMailbox(NullLogger.Instance);
-        _actor = new BroadcastActor("golden-eagle-427", "en", "standard", engine.Engine, _translator, _time, NullLogger.Instance, work => _mailbox.Post(work), new Seva.Actors.Speech.EspeakSynthesizer());
+        _actor = NewActor(new BroadcastOptions(), _mailbox);
         await _mailbox.CallAsync(() => _actor.StartAsync("speaker", _speaker, CancellationToken.None));
     }
 
@@ -92,6 +92,30 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LateListener_WithAShorterRecentCaptionsWindow_GetsNothingOlderThanIt()
+    {
+        var mailbox = new ActorMailbox(NullLogger.Instance);
+        var speaker = new Client();
+        var actor = NewActor(new BroadcastOptions { RecentCaptionsWindow = TimeSpan.FromSeconds(30) }, mailbox);
+        try
+        {
+            await mailbox.CallAsync(() => actor.StartAsync("speaker", speaker, CancellationToken.None));
+            await SpeakAsync(actor, mailbox);
+            await Poll.UntilAsync(() => speaker.Finals.Count > 0);
+
+            _time.Advance(TimeSpan.FromSeconds(20));
+            Assert.Single(await mailbox.CallAsync(() => actor.JoinAsync("late", "es", false, new Client(), CancellationToken.None)));
+            _time.Advance(TimeSpan.FromSeconds(20)); // 40 s: inside the default five minutes, outside this window
+            Assert.Empty(await mailbox.CallAsync(() => actor.JoinAsync("later", "es", false, new Client(), CancellationToken.None)));
+        }
+        finally
+        {
+            await mailbox.CallAsync(() => actor.EndAsync("test over", CancellationToken.None));
+            await mailbox.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task OnlyTheSpeakerControls_AndLanguagesAreChecked()
     {
         var listener = new Client();
@@ -151,12 +175,27 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         Assert.True(_actor.IsExpired);
     }
 
-    private async Task SpeakAsync()
+    [Fact]
+    public void Broadcast_ExpiresAfterTheConfiguredMaxDuration()
+    {
+        var actor = NewActor(new BroadcastOptions { MaxDuration = TimeSpan.FromHours(2) }, _mailbox);
+        _time.Advance(TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1));
+        Assert.False(actor.IsExpired);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(actor.IsExpired);
+    }
+
+    private BroadcastActor NewActor(BroadcastOptions options, ActorMailbox mailbox) =>
+        new("golden-eagle-427", "en", "standard", engine.Engine, _translator, options, _time, NullLogger.Instance, work => mailbox.Post(work), new Seva.Actors.Speech.EspeakSynthesizer());
+
+    private Task SpeakAsync() => SpeakAsync(_actor, _mailbox);
+
+    private static async Task SpeakAsync(BroadcastActor actor, ActorMailbox mailbox)
     {
         var samples = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
         foreach (var chunk in samples.Chunk(4000))
         {
-            await _mailbox.CallAsync(() => _actor.AcceptAudioAsync(chunk, TimeProvider.System.GetTimestamp()));
+            await mailbox.CallAsync(() => actor.AcceptAudioAsync(chunk, TimeProvider.System.GetTimestamp()));
         }
     }
 

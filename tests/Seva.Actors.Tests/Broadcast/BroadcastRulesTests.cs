@@ -116,7 +116,7 @@ public sealed class StatusTriggerTests
     [Fact]
     public void NewLanguage_TriggersAStatus()
     {
-        var trigger = new StatusTrigger(StatusTrigger.DefaultPeriod);
+        var trigger = new StatusTrigger(new BroadcastOptions().StatusPeriod);
         var es = StatusTrigger.Distribution(Enumerable.Repeat("es", 20));
         trigger.Reported(es, T0);
         Assert.Null(trigger.Check(es, T0.AddSeconds(1)));
@@ -133,7 +133,7 @@ public sealed class StatusTriggerTests
     [InlineData(5, 5, null)]
     public void ListenerCountChange_OverTenPercent_TriggersAStatus(int before, int after, string? expected)
     {
-        var trigger = new StatusTrigger(StatusTrigger.DefaultPeriod);
+        var trigger = new StatusTrigger(new BroadcastOptions().StatusPeriod);
         trigger.Reported(StatusTrigger.Distribution(Enumerable.Repeat("es", before)), T0);
         Assert.Equal(expected, trigger.Check(StatusTrigger.Distribution(Enumerable.Repeat("es", after)), T0.AddSeconds(5)));
     }
@@ -141,7 +141,7 @@ public sealed class StatusTriggerTests
     [Fact]
     public void ThirtySecondsWithoutAStatus_TriggersAPeriodicOne()
     {
-        var trigger = new StatusTrigger(StatusTrigger.DefaultPeriod);
+        var trigger = new StatusTrigger(new BroadcastOptions().StatusPeriod);
         var d = StatusTrigger.Distribution(["es"]);
         trigger.Reported(d, T0);
         Assert.Null(trigger.Check(d, T0.AddSeconds(29)));

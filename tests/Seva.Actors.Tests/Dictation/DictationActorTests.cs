@@ -223,6 +223,51 @@ public sealed class DictationActorTests(EngineFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task EndingWithAudioStillQueued_FinalsGoOutAsTheyAreDecoded_NotAllWhenTheQueueIsDone()
+    {
+        await using var harness = new ActorHarness(fixture.Engine);
+        await using (var warm = new ActorHarness(fixture.Engine))
+        {
+            var (first, _) = await warm.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+            await first.EndAsync(CancellationToken.None); // a decoder is loaded now
+        }
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var finals = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var follower = new TimedFollower(() => finals.Enqueue(clock.ElapsedTicks));
+        var (session, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        short[] sixSentences = [.. Enumerable.Repeat(Spoken(), 6).SelectMany(s => s)];
+        await ActorHarness.SendAsync(session, sixSentences, 16000); // handed over far faster than it is decoded
+
+        var endStarted = clock.ElapsedTicks;
+        await session.EndAsync(CancellationToken.None);
+        var endDone = clock.ElapsedTicks;
+
+        var duringEnd = finals.Where(t => t >= endStarted).Select(t => (t - endStarted) / (double)(endDone - endStarted)).ToList();
+        Assert.True(duringEnd.Count >= 2, $"{duringEnd.Count} of {finals.Count} finals came while the session ended; the audio was handed over too slowly for this test");
+        Assert.True(duringEnd.Min() < 0.7, $"the finals decoded while the session ended came at {string.Join(", ", duringEnd.Select(d => d.ToString("P0", System.Globalization.CultureInfo.InvariantCulture)))} of its time: all at once at the end");
+    }
+
+    private sealed class TimedFollower(Action onFinal) : IDictationFollower
+    {
+        public void OnResult(DictationResult result)
+        {
+            if (!result.IsPartial)
+            {
+                onFinal();
+            }
+        }
+
+        public void OnError(DictationError error)
+        {
+        }
+
+        public void OnCompleted(DictationCompleted completed)
+        {
+        }
+    }
+
     /// <summary>The real engine, made to fail after some audio, as a crashed engine would.</summary>
     private sealed class FailingEngine(ISpeechEngine inner, double failAfterSeconds) : ISpeechEngine
     {
@@ -238,6 +283,8 @@ public sealed class DictationActorTests(EngineFixture fixture)
             private bool _failed;
 
             public double SecondsWritten => inner.SecondsWritten;
+
+            public double SecondsDecoded => inner.SecondsDecoded;
 
             public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
             {

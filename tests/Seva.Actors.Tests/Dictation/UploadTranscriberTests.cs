@@ -59,7 +59,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
 
         await using var harness = new ActorHarness(fixture.Engine);
         var progress = new List<double>();
-        var completed = await new UploadTranscriber(harness.Sessions).TranscribeAsync("user-1", wav, null, null, new SyncProgress(progress), CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, null, null, new SyncProgress(progress), CancellationToken.None);
 
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Completed, record.Status);
@@ -76,10 +76,85 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         var speech = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
         var wav = UploadTranscriber.Decode(Mp3EncoderTests.Encode(speech, 16000, 4000));
         await using var harness = new ActorHarness(fixture.Engine);
-        var completed = await new UploadTranscriber(harness.Sessions).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, CancellationToken.None);
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.True(WordErrorRate.Compute(Sentence, record.TranscriptText) <= 0.2, record.TranscriptText);
         Assert.Equal("WOUNDCARE", record.Specialty);
+    }
+
+    [Fact]
+    public async Task LongUpload_ProgressFollowsTheDecodedAudio_AndFinalsArriveAsTheyAreDecoded()
+    {
+        string[] sentences =
+        [
+            "the patient has a headache",
+            "she has a history of diabetes and high blood pressure",
+            "the wound is healing well with no sign of infection",
+            "blood pressure is one hundred and twenty over eighty",
+            "he was given two tablets of paracetamol",
+            "follow up in two weeks with the family doctor",
+        ];
+        var speech = sentences.SelectMany(s => Flite.Speak(s).Samples.Concat(new short[12800])).ToArray(); // 0.8 s pauses
+        await using var harness = new ActorHarness(fixture.Engine);
+        var transcriber = new UploadTranscriber(harness.Sessions, harness.Time);
+        await transcriber.TranscribeAsync("user-1", Flite.Speak(sentences[0]), null, null, null, CancellationToken.None); // a decoder is loaded now
+        var timeline = new Timeline();
+
+        var completed = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, timeline, timeline, CancellationToken.None);
+        var end = timeline.Now;
+
+        Assert.Equal(TranscriptionStatus.Completed, completed.Status);
+        var events = timeline.Events;
+        var progress = events.Where(e => e.Value is double).Select(e => (double)e.Value).ToList();
+        Assert.Equal(1.0, progress[^1]);
+        Assert.True(progress.Zip(progress.Skip(1)).All(p => p.Second >= p.First), $"progress went back: {string.Join(", ", progress)}");
+        Assert.True(progress.Count(p => p is > 0 and < 1) >= 3, $"progress moved in steps: {string.Join(", ", progress)}");
+
+        // The first final comes while most of the audio is still to be decoded, not in a burst at the end,
+        // and the progress shown then says so (it follows what is decoded, not what was handed over).
+        var firstFinal = events.FindIndex(e => e.Value is DictationResult { IsPartial: false });
+        Assert.True(firstFinal >= 0, "no final");
+        var shareOfTheTime = events[firstFinal].At / (double)end;
+        Assert.True(shareOfTheTime < 0.6, $"the first final came after {shareOfTheTime:P0} of the transcription's time");
+        var progressThen = events.Take(firstFinal).Where(e => e.Value is double).Select(e => (double)e.Value).DefaultIfEmpty(0).Max();
+        Assert.True(progressThen < 0.6, $"progress said {progressThen:P0} when the first of six sentences was final");
+        Assert.True(events.Count(e => e.Value is DictationResult { IsPartial: false }) >= 4);
+    }
+
+    /// <summary>What an upload tells its page, in order, with the time since the start.</summary>
+    private sealed class Timeline : IDictationFollower, IProgress<double>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private readonly List<(object Value, long At)> _events = [];
+
+        public long Now => _clock.ElapsedTicks;
+
+        public List<(object Value, long At)> Events
+        {
+            get
+            {
+                lock (_events)
+                {
+                    return [.. _events];
+                }
+            }
+        }
+
+        public void Report(double value) => Add(value);
+
+        public void OnResult(DictationResult result) => Add(result);
+
+        public void OnError(DictationError error) => Add(error);
+
+        public void OnCompleted(DictationCompleted completed) => Add(completed);
+
+        private void Add(object value)
+        {
+            lock (_events)
+            {
+                _events.Add((value, _clock.ElapsedTicks));
+            }
+        }
     }
 
     private sealed class SyncProgress(List<double> values) : IProgress<double>

@@ -56,6 +56,9 @@ internal sealed class PocketSphinxStream : ISpeechStream
 
     public double SecondsWritten => Interlocked.Read(ref _samplesWritten) / (double)EngineRate;
 
+    // Written by the worker holding the stream only; a long reads whole on 64-bit, Volatile keeps it fresh.
+    public double SecondsDecoded => Volatile.Read(ref _samplesDecoded) / (double)EngineRate;
+
     public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
     {
         if (Volatile.Read(ref _ended) != 0)
@@ -208,7 +211,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
 
         _decoder.Process(samples);
-        _samplesDecoded += samples.Length;
+        Volatile.Write(ref _samplesDecoded, _samplesDecoded + samples.Length);
         var inSpeech = _decoder.InSpeech;
         if (inSpeech && !_inSpeech)
         {

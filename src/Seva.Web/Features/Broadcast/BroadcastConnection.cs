@@ -12,18 +12,16 @@ namespace Seva.Web.Features.Broadcast;
 /// with an ack or an error; errors are per message and the connection goes on.</summary>
 internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 {
-    public const int MaxAudioBytes = 32 * 1024;
-    private const int MaxTextBytes = 16 * 1024;
-
     private readonly WebSocket _socket;
     private readonly BroadcastSessions _sessions;
+    private readonly BroadcastOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _id = Guid.NewGuid().ToString("N");
     private readonly Channel<object?> _outbound = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly RateLimiter _controls = Limiter(10);
-    private readonly RateLimiter _statusQueries = Limiter(2);
-    private readonly RateLimiter _audio = Limiter(50);
+    private readonly RateLimiter _controls;
+    private readonly RateLimiter _statusQueries;
+    private readonly RateLimiter _audio;
     private LiveBroadcast? _broadcast;
     private bool _isSpeaker;
     private long _violationsSince;
@@ -31,12 +29,16 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private bool _warned;
     private long _droppedChunks;
 
-    public BroadcastConnection(WebSocket socket, BroadcastSessions sessions, TimeProvider time, ILogger logger)
+    public BroadcastConnection(WebSocket socket, BroadcastSessions sessions, BroadcastOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
         _sessions = sessions;
+        _options = options;
         _time = time;
         _logger = logger;
+        _controls = Limiter(options.ControlMessagesPerSecond);
+        _statusQueries = Limiter(options.StatusQueriesPerSecond);
+        _audio = Limiter(options.AudioChunksPerSecond);
     }
 
     public void OnCaption(Caption caption) => Send(BroadcastProtocol.Caption(caption));
@@ -49,7 +51,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     public void OnAudio(string segmentId, string language, int sampleRate, short[] samples)
     {
         Send(new { type = "audio", segmentId, sampleRate, language });
-        const int samplesPerFrame = MaxAudioBytes / 2;
+        var samplesPerFrame = _options.MaxAudioChunkBytes / 2;
         for (var offset = 0; offset < samples.Length; offset += samplesPerFrame)
         {
             var part = samples.AsSpan(offset, Math.Min(samplesPerFrame, samples.Length - offset));
@@ -116,7 +118,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private async Task RunAsync(CancellationToken aborted, Task? writer = null)
     {
         writer ??= WriteLoopAsync(aborted);
-        var buffer = ArrayPool<byte>.Shared.Rent(MaxAudioBytes * 2);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioChunkBytes, _options.MaxTextMessageBytes) + 1);
         try
         {
             while (_socket.State == WebSocketState.Open)
@@ -133,7 +135,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
                 }
                 else if (tooLong)
                 {
-                    SendError(new BroadcastError(413, "MESSAGE_TOO_LARGE", $"Messages are at most {MaxTextBytes} bytes."), null);
+                    SendError(new BroadcastError(413, "MESSAGE_TOO_LARGE", $"Messages are at most {_options.MaxTextMessageBytes} bytes."), null);
                 }
                 else
                 {
@@ -198,9 +200,9 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             return;
         }
 
-        if (tooLong || frame.Length > MaxAudioBytes)
+        if (tooLong || frame.Length > _options.MaxAudioChunkBytes)
         {
-            SendError(new BroadcastError(413, "AUDIO_TOO_LARGE", $"Audio chunks are at most {MaxAudioBytes} bytes (about 1 s at 16 kHz)."), "sendAudio");
+            SendError(new BroadcastError(413, "AUDIO_TOO_LARGE", $"Audio chunks are at most {_options.MaxAudioChunkBytes} bytes ({Pcm.Seconds((_options.MaxAudioChunkBytes - 1) / 2, 16000):0.#} s at 16 kHz)."), "sendAudio");
             return;
         }
 
@@ -219,8 +221,8 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
         await _broadcast.AcceptAudioAsync(frame[1..], _time.GetTimestamp());
     }
 
-    /// <summary>Excess audio is dropped and counted; after 5 s of it the speaker is warned, after 30 s
-    /// the connection is closed.</summary>
+    /// <summary>Excess audio is dropped and counted; after <see cref="BroadcastOptions.AudioRateWarningAfter"/>
+    /// of it the speaker is warned, after <see cref="BroadcastOptions.AudioRateCloseAfter"/> the connection is closed.</summary>
     private async Task OnAudioRateExceededAsync()
     {
         _droppedChunks++;
@@ -233,15 +235,15 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 
         _lastViolation = now;
         var violating = _time.GetElapsedTime(_violationsSince, now);
-        if (violating >= TimeSpan.FromSeconds(30))
+        if (violating >= _options.AudioRateCloseAfter)
         {
-            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over 50 audio chunks a second for 30 s ({_droppedChunks} dropped): closing."), "sendAudio");
+            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over {_options.AudioChunksPerSecond} audio chunks a second for {_options.AudioRateCloseAfter.TotalSeconds:0.#} s ({_droppedChunks} dropped): closing."), "sendAudio");
             await _socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation, "audio rate limit", CancellationToken.None);
         }
-        else if (violating >= TimeSpan.FromSeconds(5) && !_warned)
+        else if (violating >= _options.AudioRateWarningAfter && !_warned)
         {
             _warned = true;
-            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over 50 audio chunks a second: {_droppedChunks} chunks dropped so far."), "sendAudio");
+            SendError(new BroadcastError(429, "AUDIO_RATE_LIMIT", $"Over {_options.AudioChunksPerSecond} audio chunks a second: {_droppedChunks} chunks dropped so far."), "sendAudio");
         }
     }
 
@@ -261,7 +263,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             var limiter = action == "getSessionStatus" ? _statusQueries : _controls;
             if (!Admit(limiter))
             {
-                throw new BroadcastException(new BroadcastError(429, "RATE_LIMITED", action == "getSessionStatus" ? "At most 2 status queries a second." : "At most 10 control messages a second."));
+                throw new BroadcastException(new BroadcastError(429, "RATE_LIMITED", action == "getSessionStatus" ? $"At most {_options.StatusQueriesPerSecond} status queries a second." : $"At most {_options.ControlMessagesPerSecond} control messages a second."));
             }
 
             await HandleAsync(action, root, aborted);
@@ -411,7 +413,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             if (!tooLong)
             {
                 length += result.Count;
-                tooLong = length > (result.MessageType == WebSocketMessageType.Binary ? MaxAudioBytes : MaxTextBytes);
+                tooLong = length > (result.MessageType == WebSocketMessageType.Binary ? _options.MaxAudioChunkBytes : _options.MaxTextMessageBytes);
             }
 
             if (result.EndOfMessage)

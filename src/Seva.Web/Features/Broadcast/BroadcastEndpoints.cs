@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using Seva.Actors.Broadcast;
 using Seva.Web.Features.ApiKeys;
 
@@ -26,7 +27,7 @@ public static class BroadcastEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, BroadcastSessions sessions, TimeProvider time, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, BroadcastSessions sessions, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -58,7 +59,7 @@ public static class BroadcastEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var connection = new BroadcastConnection(socket, sessions, time, loggers.CreateLogger<BroadcastConnection>());
+        using var connection = new BroadcastConnection(socket, sessions, options.Value, time, loggers.CreateLogger<BroadcastConnection>());
         if (isListener)
         {
             var audio = string.Equals(context.Request.Query["audio"], "true", StringComparison.OrdinalIgnoreCase);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
@@ -21,6 +22,7 @@ public sealed partial class ListenerPage : IBroadcastClient
     private bool _playbackPaused;
     private BroadcastState _state = BroadcastState.Started(DateTimeOffset.UnixEpoch);
     private IJSObjectReference? _player;
+    private ElementReference _playback;
 
     private string StateText => _ended ? "ended" : _state.IsPaused ? "paused" : _state.IsMuted ? "muted" : "live";
 
@@ -66,7 +68,11 @@ public sealed partial class ListenerPage : IBroadcastClient
         StateHasChanged();
     });
 
-    void IBroadcastClient.OnAudio(string segmentId, string language, int sampleRate, short[] samples) => _ = InvokeAsync(async () =>
+    void IBroadcastClient.OnAudio(string segmentId, string language, int sampleRate, short[] samples) =>
+        _ = InvokeAsync(() => PlayAsync(segmentId, sampleRate, samples));
+
+    /// <summary>Hands an utterance to the browser. Nobody awaits this, so a failure is logged here or never seen.</summary>
+    private async Task PlayAsync(string segmentId, int sampleRate, short[] samples)
     {
         if (_player is null || _playbackPaused)
         {
@@ -77,13 +83,17 @@ public sealed partial class ListenerPage : IBroadcastClient
         Pcm.WriteLittleEndian(samples, bytes);
         try
         {
-            await _player.InvokeVoidAsync("play", bytes, sampleRate);
+            await _player.InvokeVoidAsync("play", bytes, sampleRate, _playback);
         }
         catch (JSDisconnectedException)
         {
             // the phone went away
         }
-    });
+        catch (Exception ex) when (ex is JSException or TaskCanceledException)
+        {
+            Logger.LogWarning(ex, "The browser could not play segment {SegmentId} of broadcast {SessionId}", segmentId, SessionId);
+        }
+    }
 
     private async Task JoinAsync()
     {

@@ -29,8 +29,22 @@ public sealed partial class SpeakerPage : IBroadcastClient
 
     private string StateText => _state.IsPaused ? "paused" : _state.IsMuted ? "muted" : "live";
 
+    /// <summary>Whole listeners on the vertical axis, a line per listener up to a few.</summary>
+    private readonly BarChartOptions _chartOptions = new() { YAxisTicks = 1, MaxNumYAxisTicks = 6, YAxisFormat = "0" };
+
     private List<ChartSeries<double>> Series => _status is null ? [] :
         [new ChartSeries<double> { Name = "Listeners", Data = new ChartData<double>(_status.LanguageDistribution.Values.Select(v => (double)v).ToArray()) }];
+
+    /// <summary>Why the audience figures were last updated, for the speaker (the protocol's
+    /// <c>updateReason</c> is a name for programs).</summary>
+    internal static string DescribeUpdate(string updateReason) => updateReason switch
+    {
+        StatusReasons.Requested => "Up to date",
+        StatusReasons.Periodic => "Regular update",
+        StatusReasons.ListenerCountChange => "Listeners joined or left",
+        StatusReasons.NewLanguage => "New language joined",
+        _ => "Updated",
+    };
 
     protected override void OnAfterRender(bool firstRender)
     {

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using Bunit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.JSInterop;
+using Seva.Actors.Broadcast;
+using Seva.Actors.Speech;
+using Seva.Actors.Translation;
+using Seva.Web.Features.Broadcast;
+using Seva.Web.Tests.Support;
+
+namespace Seva.Web.Tests.Components;
+
+/// <summary>The speaker's dashboard and the listener's page over a live broadcast. The engine and the
+/// translator are in-memory stand-ins: what is tested is what the pages do with what they are told.</summary>
+public sealed class BroadcastPagesTests : IAsyncLifetime
+{
+    private readonly BunitContext _bunit = new();
+    private readonly CapturingLogs _logs = new();
+    private readonly BroadcastSessions _sessions;
+
+    public BroadcastPagesTests()
+    {
+        _bunit.AddSevaTestServices();
+        _bunit.Services.AddLogging(logging => logging.AddProvider(_logs));
+        _bunit.Services.AddSingleton(TimeProvider.System);
+        _sessions = new BroadcastSessions(new SilentEngine(), new EchoTranslator(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance);
+        _bunit.Services.AddSingleton(_sessions);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _bunit.DisposeAsync();
+
+    public static TheoryData<string> UpdateReasons() =>
+        [.. typeof(StatusReasons).GetFields(BindingFlags.Public | BindingFlags.Static).Select(f => (string)f.GetValue(null)!)];
+
+    [Theory]
+    [MemberData(nameof(UpdateReasons))]
+    public void EveryUpdateReason_IsToldTheSpeakerInWords(string reason)
+    {
+        var text = SpeakerPage.DescribeUpdate(reason);
+        Assert.NotEqual("Updated", text); // the fallback for reasons nobody described
+        Assert.DoesNotContain(reason, text, StringComparison.Ordinal);
+        Assert.Matches("^[A-Z][a-z]+( [a-z]+)*$", text);
+    }
+
+    [Fact]
+    public async Task Dashboard_WhenAListenerBringsANewLanguage_SaysSoInWords()
+    {
+        var page = _bunit.Render<SpeakerPage>();
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=broadcast-start]").HasAttribute("disabled")));
+        page.Find("[data-testid=broadcast-start]").Click();
+        var sessionId = page.WaitForElement("[data-testid=broadcast-id]").TextContent.Trim();
+
+        var live = _sessions.Find(sessionId)!;
+        await live.CallAsync(a => a.JoinAsync("listener-1", "es", false, new NoClient(), CancellationToken.None));
+
+        page.WaitForAssertion(() => Assert.Equal("New language joined", page.Find("[data-testid=status-reason]").TextContent.Trim()));
+        Assert.DoesNotContain("newLanguage", page.Markup, StringComparison.Ordinal);
+        await live.EndAsync("test over");
+    }
+
+    [Fact]
+    public async Task Listener_WhenTheBrowserCannotPlayTheSpeech_LogsAWarning()
+    {
+        var live = await _sessions.CreateAsync("speaker", new NoClient(), "en", "standard", CancellationToken.None);
+        var player = _bunit.JSInterop.SetupModule("./features/Broadcast/listen.js");
+        player.SetupVoid("unlock").SetVoidResult();
+        player.SetupVoid("play", _ => true).SetException(new JSException("start offset of Int16Array should be a multiple of 2"));
+        var page = _bunit.Render<ListenerPage>(p => p.Add(l => l.SessionId, live.SessionId));
+        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=listen-join]").HasAttribute("disabled")));
+        page.Find("[data-testid=listen-join]").Click();
+        page.WaitForElement("[data-testid=listen-state]");
+
+        ((IBroadcastClient)page.Instance).OnAudio("segment-1", "es", 16000, new short[16000]);
+
+        page.WaitForAssertion(() =>
+        {
+            var warning = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Warning && e.Category.EndsWith(nameof(ListenerPage), StringComparison.Ordinal));
+            Assert.Contains("segment-1", warning.Message, StringComparison.Ordinal);
+            Assert.Contains("multiple of 2", warning.Exception?.Message, StringComparison.Ordinal);
+        });
+        await live.EndAsync("test over");
+    }
+
+    private sealed class SilentEngine : ISpeechEngine
+    {
+        public int SampleRate => 16000;
+
+        public Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions options, ISpeechResultSink sink, CancellationToken cancellationToken) =>
+            Task.FromResult<ISpeechStream>(new Stream());
+
+        public SpeechEngineStatus GetStatus() => new(0, 0, 0);
+
+        private sealed class Stream : ISpeechStream
+        {
+            public double SecondsWritten => 0;
+
+            public double SecondsDecoded => 0;
+
+            public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp)
+            {
+            }
+
+            public Task CompleteAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
+    }
+
+    private sealed class EchoTranslator : ITranslator
+    {
+        public IReadOnlyList<string> TargetsFor(string source) => ["en", "es", "fr"];
+
+        public Task<string> TranslateAsync(string text, string source, string target, CancellationToken cancellationToken) => Task.FromResult(text);
+    }
+
+    private sealed class NoClient : IBroadcastClient
+    {
+        public void OnCaption(Caption caption)
+        {
+        }
+
+        public void OnState(BroadcastState state)
+        {
+        }
+
+        public void OnStatus(BroadcastStatus status)
+        {
+        }
+
+        public void OnEnded(string reason)
+        {
+        }
+
+        public void OnAudio(string segmentId, string language, int sampleRate, short[] samples)
+        {
+        }
+    }
+
+    private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
+
+    private sealed class CapturingLogs : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<LogEntry> _entries = new();
+
+        public IReadOnlyList<LogEntry> Entries => [.. _entries];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
+        }
+    }
+}
