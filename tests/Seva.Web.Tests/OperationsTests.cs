@@ -9,7 +9,16 @@ using Seva.Web.Tests.Support;
 
 namespace Seva.Web.Tests;
 
+/// <summary>Seva's instruments are process-wide (as .NET meters are), so tests that read gauges run
+/// alone: other tests' sessions would move them.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MetricsCollection
+{
+    public const string Name = "metrics";
+}
+
 /// <summary>What an operator sees: health, Prometheus metrics, logs per session.</summary>
+[Collection(MetricsCollection.Name)]
 public sealed partial class OperationsTests : ServerTest
 {
     [Fact]
@@ -70,6 +79,44 @@ public sealed partial class OperationsTests : ServerTest
         Assert.True(Value(after, badFrame) > Value(before, badFrame), "the error is counted by its code");
         Assert.True(Value(after, "seva_decoders_loaded") >= 1, "loaded decoders are counted");
         Assert.Contains("# TYPE seva_final_latency_seconds histogram", after, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BroadcastMetrics_CountBroadcastsListenersByLanguage_AndRateLimitedControls()
+    {
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress };
+        var before = await ScrapeAsync(http);
+        const string italian = "seva_broadcast_listeners*language=\"it\"";
+        const string controls = "seva_broadcast_rate_limited_total*kind=\"control\"";
+        var ws = new UriBuilder(Server.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws" };
+        await using (var speaker = await BroadcastApiTests.Peer.ConnectAsync(ws.Uri, SevaServer.AliceKey))
+        {
+            await speaker.SendAsync(new { action = "createSession", sourceLanguage = "en" });
+            var sessionId = (string)(await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated"))["sessionId"]!;
+            ws.Query = $"sessionId={sessionId}&targetLanguage=it";
+            await using (var listener = await BroadcastApiTests.Peer.ConnectAsync(ws.Uri))
+            {
+                await listener.WaitForAsync(m => (string?)m["type"] == "sessionJoined");
+                var joined = await Poll.UntilAsync(() => ScrapeAsync(http), s => Value(s, italian) > Value(before, italian), TimeSpan.FromSeconds(10));
+                Assert.Equal(Value(before, italian) + 1, Value(joined, italian));
+                Assert.Equal(Value(before, "seva_broadcast_sessions_active") + 1, Value(joined, "seva_broadcast_sessions_active"));
+            }
+
+            // a burst of controls beyond the per-second limit: the refused ones are counted
+            for (var i = 0; i < 20; i++)
+            {
+                await speaker.SendAsync(new { action = "setVolume", volumeLevel = 0.5 });
+            }
+
+            await speaker.WaitForAsync(m => (string?)m["type"] == "error" && (int?)m["code"] == 429);
+            await Poll.UntilAsync(() => ScrapeAsync(http), s => Value(s, italian) == Value(before, italian), TimeSpan.FromSeconds(10));
+        } // the speaker leaves: the broadcast ends
+
+        var after = await Poll.UntilAsync(
+            () => ScrapeAsync(http),
+            s => Value(s, "seva_broadcast_sessions_active") == Value(before, "seva_broadcast_sessions_active"),
+            TimeSpan.FromSeconds(10));
+        Assert.True(Value(after, controls) > Value(before, controls), "refused controls are counted");
     }
 
     [Fact]

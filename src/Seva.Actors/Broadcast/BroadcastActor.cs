@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Seva.Actors.Speech;
+using Seva.Actors.Telemetry;
 using Seva.Actors.Translation;
 
 namespace Seva.Actors.Broadcast;
@@ -101,7 +102,13 @@ public sealed class BroadcastActor : ISpeechResultSink
     public async Task<IReadOnlyList<Caption>> JoinAsync(string connectionId, string language, bool audioOn, IBroadcastClient client, CancellationToken cancellationToken)
     {
         RequireSupported(language);
+        if (_listeners.TryGetValue(connectionId, out var earlier))
+        {
+            CountListener(earlier.Info.Language, -1);
+        }
+
         _listeners[connectionId] = (new ListenerInfo(connectionId, language, audioOn, _time.GetUtcNow()), client);
+        CountListener(language, +1);
         var recent = await RecentCaptionsAsync(language, cancellationToken);
         CheckStatus();
         return recent;
@@ -109,8 +116,9 @@ public sealed class BroadcastActor : ISpeechResultSink
 
     public void Leave(string connectionId)
     {
-        if (_listeners.Remove(connectionId))
+        if (_listeners.Remove(connectionId, out var listener))
         {
+            CountListener(listener.Info.Language, -1);
             CheckStatus();
         }
     }
@@ -125,6 +133,8 @@ public sealed class BroadcastActor : ISpeechResultSink
 
         RequireSupported(language);
         _listeners[connectionId] = listener with { Info = listener.Info with { Language = language } };
+        CountListener(listener.Info.Language, -1);
+        CountListener(language, +1);
         CheckStatus();
     }
 
@@ -180,7 +190,18 @@ public sealed class BroadcastActor : ISpeechResultSink
 
         State = State with { IsActive = false, LastStateChange = _time.GetUtcNow() };
         Notify(c => c.OnEnded(reason));
+
+        // The ended broadcast takes no more turns, so its listeners will not leave one by one.
+        foreach (var (info, _) in _listeners.Values)
+        {
+            CountListener(info.Language, -1);
+        }
+
+        _listeners.Clear();
     }
+
+    private static void CountListener(string language, int delta) =>
+        SevaTelemetry.Listeners.Add(delta, new KeyValuePair<string, object?>("language", language));
 
     /// <summary>Translates and sends the captions the engine produced.</summary>
     public async Task ApplyResultsAsync(CancellationToken cancellationToken)

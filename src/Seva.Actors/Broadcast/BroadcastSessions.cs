@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Seva.Actors.Audio;
 using Seva.Actors.Hosting;
 using Seva.Actors.Speech;
+using Seva.Actors.Telemetry;
 using Seva.Actors.Translation;
 
 namespace Seva.Actors.Broadcast;
@@ -30,6 +31,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         while (true)
         {
             var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
+            using var scope = SessionLogScope.Begin(_logger, id); // the broadcast's mailbox loop inherits it
             var mailbox = new ActorMailbox(_logger);
             var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice);
             var live = new LiveBroadcast(actor, mailbox, this);
@@ -43,6 +45,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
             {
                 await mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken));
                 _logger.LogInformation("Broadcast {SessionId} started", id);
+                SevaTelemetry.ActiveBroadcasts.Add(1);
                 return live;
             }
             catch
@@ -80,6 +83,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         if (_live.TryRemove(live.SessionId, out _))
         {
             live.Mailbox.Close();
+            SevaTelemetry.ActiveBroadcasts.Add(-1);
             _logger.LogInformation("Broadcast {SessionId} ended", live.SessionId);
         }
     }

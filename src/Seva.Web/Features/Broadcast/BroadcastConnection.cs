@@ -226,6 +226,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private async Task OnAudioRateExceededAsync()
     {
         _droppedChunks++;
+        SevaTelemetry.RateLimitDrops.Add(1, new KeyValuePair<string, object?>("kind", "audio"));
         var now = _time.GetTimestamp();
         if (_violationsSince == 0 || _time.GetElapsedTime(_lastViolation, now) > TimeSpan.FromSeconds(1))
         {
@@ -263,6 +264,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             var limiter = action == "getSessionStatus" ? _statusQueries : _controls;
             if (!Admit(limiter))
             {
+                SevaTelemetry.RateLimitDrops.Add(1, new KeyValuePair<string, object?>("kind", action == "getSessionStatus" ? "status" : "control"));
                 throw new BroadcastException(new BroadcastError(429, "RATE_LIMITED", action == "getSessionStatus" ? $"At most {_options.StatusQueriesPerSecond} status queries a second." : $"At most {_options.ControlMessagesPerSecond} control messages a second."));
             }
 
