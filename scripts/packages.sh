@@ -4,9 +4,10 @@
 # speech for listeners (espeak-ng).
 RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0 libmpg123-0 espeak-ng apertium apertium-eng-spa apertium-fr-es apertium-es-pt apertium-spa-ita)
 # Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
-# raw engine (pocketsphinx_continuous) to compare against, chromium runs the browser tests
+# raw engine (pocketsphinx_continuous) to compare against and pocketsphinx-testdata real speech for
+# the benchmark's accuracy mode, chromium runs the browser tests
 # (driven by Playwright, never a downloaded browser).
-TEST_PACKAGES=(flite mpg123 pocketsphinx chromium)
+TEST_PACKAGES=(flite mpg123 pocketsphinx pocketsphinx-testdata chromium)
 
 # Installs whatever of the given packages is missing, with sudo when not root.
 ensure_packages() {

@@ -6,7 +6,8 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         Seva benchmark. Usage: dotnet run --project bench/Seva.Bench -c Release -- [mode] [options]
-          modes:   all (default: engine, then ramp) | engine | load | ramp
+          modes:   all (default: engine, accuracy, then ramp) | engine | accuracy | load | ramp
+          --parallel N     dictations at once in 'accuracy' (default 4)
           --streams N      streams for 'load' (default 16)
           --ramp           same as the 'ramp' mode
           --start N --step N --max N   ramp from N, by N, up to N streams (default 4, 4, 40)
@@ -32,6 +33,8 @@ internal sealed record BenchOptions
 
     public int Sentences { get; init; } = 4;
 
+    public int Parallel { get; init; } = 4;
+
     public int IdleDecoders { get; init; } = 64;
 
     public Uri? Url { get; init; }
@@ -51,7 +54,8 @@ internal sealed record BenchOptions
             int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
             o = args[i] switch
             {
-                "all" or "engine" or "load" or "ramp" => o with { Mode = args[i] },
+                "all" or "engine" or "accuracy" or "load" or "ramp" => o with { Mode = args[i] },
+                "--parallel" => o with { Parallel = Int() },
                 "--ramp" => o with { Mode = "ramp" },
                 "--streams" => o with { Streams = Int(), Mode = o.Mode == "all" ? "load" : o.Mode },
                 "--start" => o with { Start = Int() },

@@ -49,7 +49,7 @@ internal sealed class Corpus
         return new Corpus(list);
     }
 
-    private static short[] Speak(string text, string voice)
+    internal static short[] Speak(string text, string voice)
     {
         var path = Path.Combine(Path.GetTempPath(), $"seva-bench-{Guid.NewGuid():N}.wav");
         try
@@ -72,7 +72,7 @@ internal sealed class Corpus
     }
 
     /// <summary>Cuts leading and trailing frames quieter than -40 dBFS.</summary>
-    private static short[] Trim(short[] samples)
+    internal static short[] Trim(short[] samples)
     {
         const int frame = Rate / 100;
         const double threshold = 327.0; // 1% of full scale

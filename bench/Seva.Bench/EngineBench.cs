@@ -150,7 +150,7 @@ internal static class EngineBench
         }
     }
 
-    private static (double Seconds, string Text) RunContinuous(string wav, IReadOnlyList<string> arguments)
+    internal static (double Seconds, string Text) RunContinuous(string wav, IReadOnlyList<string> arguments)
     {
         var start = new ProcessStartInfo("pocketsphinx_continuous") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add("-infile");

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Seva.Bench;
 
-// Seva's load benchmark. Modes: all (default: engine, then ramp), engine, load, ramp.
+// Seva's benchmark. Modes: all (default: engine, accuracy, then ramp), engine, accuracy, load, ramp.
 // See README "Performance" for the command that produced the published figures.
 var options = BenchOptions.Parse(args);
 if (options.Help)
@@ -25,6 +25,16 @@ if (options.Mode is "all" or "engine")
     engineReport = await EngineBench.RunAsync(corpus, log);
     output["engine"] = engineReport;
     Report.PrintEngine(engineReport);
+}
+
+if (options.Mode is "all" or "accuracy")
+{
+    await using var server = options.Url is null
+        ? await SevaServer.StartAsync(options.IdleDecoders, log)
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+    var accuracy = await AccuracyBench.RunAsync(server, options.Parallel, log);
+    output["accuracy"] = accuracy;
+    Report.PrintAccuracy(accuracy);
 }
 
 if (options.Mode is "all" or "load" or "ramp")

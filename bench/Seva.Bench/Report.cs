@@ -37,6 +37,18 @@ internal static class Report
         }
     }
 
+    public static void PrintAccuracy(AccuracyReport a)
+    {
+        Console.WriteLine();
+        Console.WriteLine("Accuracy: short independent dictations, each its own session (word error rate; lower is better)");
+        Console.WriteLine("voice     | dictations | words | Seva finals | raw engine, defaults | raw engine, Seva's live settings | Seva / defaults");
+        foreach (var r in a.Rows)
+        {
+            Console.WriteLine(string.Create(Inv,
+                $"{r.Voice,-9} | {r.Dictations,10} | {r.Words,5} | {r.Seva,11:P1} | {r.RawDefaults,20:P1} | {r.RawLive,32:P1} | {r.RelativeToDefaults,15:F2}"));
+        }
+    }
+
     private static void Row(string name, string value) => Console.WriteLine($"  {name,-44} {value}");
 
     private static string Mb(double bytes) => string.Create(Inv, $"{bytes / 1048576.0:F1} MB");

@@ -73,7 +73,8 @@ public sealed record VocabularyEntry(string Word, string? Pronunciation)
 public sealed record RecognizedWord(string Word, double StartTime, double EndTime, double Confidence);
 
 /// <summary>A partial or final hypothesis. Partials of one utterance and its final share a segment id;
-/// times are seconds from the start of the stream.</summary>
+/// times are seconds from the start of the stream. <paramref name="Pass"/> says which decoding pass
+/// produced it (<see cref="RecognitionPass"/>).</summary>
 public sealed record RecognitionResult(
     string SegmentId,
     bool IsPartial,
@@ -81,7 +82,18 @@ public sealed record RecognitionResult(
     double Confidence,
     double StartTime,
     double EndTime,
-    IReadOnlyList<RecognizedWord> Words);
+    IReadOnlyList<RecognizedWord> Words,
+    string Pass = RecognitionPass.Live);
+
+/// <summary>The decoding passes a result can come from.</summary>
+public static class RecognitionPass
+{
+    /// <summary>The live pass, as the audio arrives.</summary>
+    public const string Live = "live";
+
+    /// <summary>The finished utterance decoded again as a whole.</summary>
+    public const string Accurate = "accurate";
+}
 
 /// <summary>A custom vocabulary entry the engine cannot use; <see cref="Index"/> is its position.</summary>
 public sealed class VocabularyException(int index, string message) : Exception(message)

@@ -59,6 +59,13 @@ public static class SevaTelemetry
     public static Histogram<double> UtteranceEndDuration { get; } = Delay(
         "seva.decode.utterance_end.duration", "Time a decode worker spends closing an utterance (search wrap-up, alignment)");
 
+    /// <summary>Tagged <c>pass</c>: accurate (decoded again as a whole) or live (the live pass's final).</summary>
+    public static Counter<long> Finals { get; } =
+        Meter.CreateCounter<long>("seva.finals", "{final}", "Finals sent, by the pass that decoded them");
+
+    public static Histogram<double> FinalPassDuration { get; } = Delay(
+        "seva.decode.final_pass.duration", "Time a decode worker spends decoding a finished utterance again for its final");
+
     public static Counter<long> DecoderLoads { get; } =
         Meter.CreateCounter<long>("seva.decoder.loads", "{decoder}", "Speech decoders loaded");
 

@@ -9,11 +9,18 @@ namespace Seva.Actors.Tests.Support;
 public sealed class EngineFixture : IDisposable
 {
     public EngineFixture()
+        : this(new PocketSphinxOptions { IdleDecoders = 2, WarmDecoders = 0, DecodeWorkers = 2 })
     {
-        Options = Microsoft.Extensions.Options.Options.Create(new PocketSphinxOptions { IdleDecoders = 2, WarmDecoders = 0, DecodeWorkers = 2 });
+    }
+
+    /// <summary>An engine with other settings (xUnit fixtures need the parameterless constructor).</summary>
+    internal EngineFixture(PocketSphinxOptions options)
+    {
+        Options = Microsoft.Extensions.Options.Options.Create(options);
         Pool = new DecoderPool(Options, NullLogger<DecoderPool>.Instance);
-        Workers = new DecodeWorkers(Options, NullLogger<DecodeWorkers>.Instance);
-        Engine = new PocketSphinxEngine(Pool, Workers, Options, TimeProvider.System, new SpeechMetrics(TimeProvider.System));
+        var metrics = new SpeechMetrics(TimeProvider.System);
+        Workers = new DecodeWorkers(Options, metrics, NullLogger<DecodeWorkers>.Instance);
+        Engine = new PocketSphinxEngine(Pool, Workers, Options, TimeProvider.System, metrics);
     }
 
     public IOptions<PocketSphinxOptions> Options { get; }

@@ -18,9 +18,15 @@ internal sealed class DecodeWorkers : IDisposable
     private readonly Thread[] _threads;
     private readonly ILogger<DecodeWorkers> _logger;
 
-    public DecodeWorkers(IOptions<PocketSphinxOptions> options, ILogger<DecodeWorkers> logger)
+    private readonly IOptions<PocketSphinxOptions> _options;
+    private readonly SpeechMetrics _metrics;
+    private readonly WorkerLoad _load = new(TimeProvider.System);
+
+    public DecodeWorkers(IOptions<PocketSphinxOptions> options, SpeechMetrics metrics, ILogger<DecodeWorkers> logger)
     {
         _logger = logger;
+        _options = options;
+        _metrics = metrics;
         _threads = new Thread[options.Value.DecodeWorkers];
         for (var i = 0; i < _threads.Length; i++)
         {
@@ -30,6 +36,9 @@ internal sealed class DecodeWorkers : IDisposable
     }
 
     public int Count => _threads.Length;
+
+    /// <summary>Busy share of the workers' time lately (0..1).</summary>
+    public double BusyFraction => _load.BusyFraction;
 
     public void Schedule(PocketSphinxStream stream)
     {
@@ -57,10 +66,15 @@ internal sealed class DecodeWorkers : IDisposable
 
     private void Run()
     {
+        // Each worker has its own accurate decoder (decoders are single-threaded): one per worker, not
+        // one per session, because a worker decodes one utterance's final at a time.
+        using var accurate = AccurateFinalPass.TryCreate(_options, _metrics, () => _ready.Count, () => _load.BusyFraction, _logger);
         while (true)
         {
             // Block this dedicated thread until work arrives (one signal per queued stream).
+            var idleFrom = _load.Now();
             _signal.Wait();
+            var busyFrom = _load.Now();
             if (!_ready.TryDequeue(out var stream))
             {
                 if (_stopping)
@@ -73,13 +87,15 @@ internal sealed class DecodeWorkers : IDisposable
 
             try
             {
-                stream.DecodeSlice();
+                stream.DecodeSlice(accurate);
             }
             catch (Exception ex)
             {
                 _logger.LogError(ex, "Decoding failed for a stream");
                 stream.Fail(ex);
             }
+
+            _load.Report(_load.Since(idleFrom) - _load.Since(busyFrom), _load.Since(busyFrom));
         }
     }
 }

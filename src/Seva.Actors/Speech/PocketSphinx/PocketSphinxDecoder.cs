@@ -84,6 +84,16 @@ internal sealed class PocketSphinxDecoder : IDisposable
         }
     }
 
+    /// <summary>Decodes a whole utterance at once: the library then normalises it with its own
+    /// cepstral mean instead of the running one.</summary>
+    public unsafe void ProcessWhole(ReadOnlySpan<short> samples)
+    {
+        fixed (short* p = samples)
+        {
+            Check(PocketSphinxNative.ps_process_raw(_decoder, p, (nuint)samples.Length, 0, 1), "ps_process_raw");
+        }
+    }
+
     public bool InSpeech => PocketSphinxNative.ps_get_in_speech(_decoder) != 0;
 
     public int FramesInUtterance => PocketSphinxNative.ps_get_n_frames(_decoder);

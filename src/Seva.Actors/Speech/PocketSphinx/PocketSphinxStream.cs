@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Concurrent;
+using Seva.Actors.Telemetry;
 
 namespace Seva.Actors.Speech.PocketSphinx;
 
@@ -13,6 +14,8 @@ internal sealed class PocketSphinxStream : ISpeechStream
     private const int StepSamples = 2048; // 128 ms, as pocketsphinx_continuous reads: the same utterance cuts, so the same words
     private const int SliceBudgetSamples = EngineRate * 2; // then let other streams have the worker
     private const double OnsetLeadSeconds = 0.3;          // VAD start (10 frames) + pre-speech (20 frames)
+    private const int PreRollSamples = EngineRate * 3 / 10; // kept before an onset for the accurate pass: the VAD's own lead
+    private const int MaxAccurateSamples = EngineRate * 20; // longer utterances keep the live pass's final
 
     private readonly PocketSphinxDecoder _decoder;
     private readonly DecoderPool _pool;
@@ -41,6 +44,10 @@ internal sealed class PocketSphinxStream : ISpeechStream
     private long _decodingArrival;
     private string _lastPartial = string.Empty;
     private long _lastPartialAt;
+    private readonly UtteranceAudio _utteranceAudio = new(PreRollSamples, MaxAccurateSamples);
+
+    /// <summary>The accurate final pass of the worker decoding this stream now (null: none).</summary>
+    private AccurateFinalPass? _accurate;
 
     public PocketSphinxStream(PocketSphinxDecoder decoder, DecoderPool pool, DecodeWorkers workers, ISpeechResultSink sink, TimeProvider time, TimeSpan partialInterval, SpeechMetrics metrics)
     {
@@ -108,11 +115,14 @@ internal sealed class PocketSphinxStream : ISpeechStream
         }
 
         _pool.Return(_decoder, healthy: _fault is null);
+        _utteranceAudio.Dispose();
     }
 
-    /// <summary>Called by a worker: decodes up to a slice of queued audio.</summary>
-    public void DecodeSlice()
+    /// <summary>Called by a worker: decodes up to a slice of queued audio; <paramref name="accurate"/>
+    /// is the worker's accurate final pass, if it has one.</summary>
+    public void DecodeSlice(AccurateFinalPass? accurate)
     {
+        _accurate = accurate;
         var budget = SliceBudgetSamples;
         while (budget > 0 && _queue.TryDequeue(out var chunk))
         {
@@ -210,6 +220,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
             _utteranceStarted = true;
         }
 
+        _utteranceAudio.Append(samples);
         _decoder.Process(samples);
         Volatile.Write(ref _samplesDecoded, _samplesDecoded + samples.Length);
         var inSpeech = _decoder.InSpeech;
@@ -229,6 +240,10 @@ internal sealed class PocketSphinxStream : ISpeechStream
         else if (_segmentId is not null)
         {
             EndUtterance(startNext: true);
+        }
+        else
+        {
+            _utteranceAudio.TrimToPreRoll();
         }
     }
 
@@ -293,6 +308,13 @@ internal sealed class PocketSphinxStream : ISpeechStream
 
         var text = HypothesisText.Clean(_decoder.Hypothesis());
         _metrics.RecordUtteranceEnd(started);
+        var pass = RecognitionPass.Live;
+        if (text.Length > 0)
+        {
+            (text, words, pass) = FinalWords(text, words);
+        }
+
+        _utteranceAudio.Restart(_samplesDecoded);
         if (words.Count > 0)
         {
             _utteranceStart = words[0].StartTime;
@@ -303,7 +325,7 @@ internal sealed class PocketSphinxStream : ISpeechStream
         if (text.Length > 0)
         {
             var confidence = words.Count > 0 ? words.Average(w => w.Confidence) : _decoder.HypothesisProbability();
-            _sink.OnResult(new RecognitionResult(segmentId, IsPartial: false, text, Math.Round(confidence, 3), Math.Round(_utteranceStart, 2), Math.Round(endTime, 2), words));
+            _sink.OnResult(new RecognitionResult(segmentId, IsPartial: false, text, Math.Round(confidence, 3), Math.Round(_utteranceStart, 2), Math.Round(endTime, 2), words, pass));
             _metrics.RecordFinal(_decodingArrival);
         }
 
@@ -312,6 +334,24 @@ internal sealed class PocketSphinxStream : ISpeechStream
             _decoder.StartUtterance();
             _utteranceStarted = true;
         }
+    }
+
+    /// <summary>The final's words: decoded again as a whole when the worker has an accurate pass and
+    /// the moment allows it, else the live pass's.</summary>
+    private (string Text, List<RecognizedWord> Words, string Pass) FinalWords(string liveText, List<RecognizedWord> liveWords)
+    {
+        var result = (liveText, liveWords, RecognitionPass.Live);
+        if (_accurate is not null && _utteranceAudio.Complete && _accurate.ShouldRun(_decoder.HasSessionWords, _utteranceAudio.Start / (double)EngineRate))
+        {
+            var (text, words) = _accurate.Decode(_utteranceAudio.Samples, _utteranceAudio.Start / (double)EngineRate);
+            if (text.Length > 0)
+            {
+                result = (text, words, RecognitionPass.Accurate);
+            }
+        }
+
+        SevaTelemetry.Finals.Add(1, new KeyValuePair<string, object?>("pass", result.Item3));
+        return result;
     }
 
     private readonly record struct Chunk(short[]? Buffer, int Length, long Arrival, long Queued);
