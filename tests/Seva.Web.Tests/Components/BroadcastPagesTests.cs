@@ -52,14 +52,14 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
     public async Task Dashboard_WhenAListenerBringsANewLanguage_SaysSoInWords()
     {
         var page = _bunit.Render<SpeakerPage>();
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=broadcast-start]").HasAttribute("disabled")));
+        await page.WaitForAssertionAsync(() => Assert.False(page.Find("[data-testid=broadcast-start]").HasAttribute("disabled")));
         page.Find("[data-testid=broadcast-start]").Click();
-        var sessionId = page.WaitForElement("[data-testid=broadcast-id]").TextContent.Trim();
+        var sessionId = (await page.WaitForElementAsync("[data-testid=broadcast-id]")).TextContent.Trim();
 
         var live = _sessions.Find(sessionId)!;
         await live.CallAsync(a => a.JoinAsync("listener-1", "es", false, new NoClient(), CancellationToken.None));
 
-        page.WaitForAssertion(() => Assert.Equal("New language joined", page.Find("[data-testid=status-reason]").TextContent.Trim()));
+        await page.WaitForAssertionAsync(() => Assert.Equal("New language joined", page.Find("[data-testid=status-reason]").TextContent.Trim()));
         Assert.DoesNotContain("newLanguage", page.Markup, StringComparison.Ordinal);
         await live.EndAsync("test over");
     }
@@ -72,13 +72,13 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
         player.SetupVoid("unlock").SetVoidResult();
         player.SetupVoid("play", _ => true).SetException(new JSException("start offset of Int16Array should be a multiple of 2"));
         var page = _bunit.Render<ListenerPage>(p => p.Add(l => l.SessionId, live.SessionId));
-        page.WaitForAssertion(() => Assert.False(page.Find("[data-testid=listen-join]").HasAttribute("disabled")));
+        await page.WaitForAssertionAsync(() => Assert.False(page.Find("[data-testid=listen-join]").HasAttribute("disabled")));
         page.Find("[data-testid=listen-join]").Click();
-        page.WaitForElement("[data-testid=listen-state]");
+        await page.WaitForElementAsync("[data-testid=listen-state]");
 
         ((IBroadcastClient)page.Instance).OnAudio("segment-1", "es", 16000, new short[16000]);
 
-        page.WaitForAssertion(() =>
+        await page.WaitForAssertionAsync(() =>
         {
             var warning = Assert.Single(_logs.Entries, e => e.Level == LogLevel.Warning && e.Category.EndsWith(nameof(ListenerPage), StringComparison.Ordinal));
             Assert.Contains("segment-1", warning.Message, StringComparison.Ordinal);
