@@ -6,7 +6,8 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         Seva benchmark. Usage: dotnet run --project bench/Seva.Bench -c Release -- [mode] [options]
-          modes:   all (default: engine, accuracy, then ramp) | engine | accuracy | load | ramp
+          modes:   all (default: engine, accuracy, burst, then ramp) | engine | accuracy | burst | load | ramp
+          --spacing S      seconds between session starts in 'burst' (default 0.15, on a fresh server)
           --parallel N     dictations at once in 'accuracy' (default 4)
           --streams N      streams for 'load' (default 16)
           --ramp           same as the 'ramp' mode
@@ -35,6 +36,8 @@ internal sealed record BenchOptions
 
     public int Parallel { get; init; } = 4;
 
+    public double Spacing { get; init; } = 0.15;
+
     public int IdleDecoders { get; init; } = 64;
 
     public Uri? Url { get; init; }
@@ -54,7 +57,8 @@ internal sealed record BenchOptions
             int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
             o = args[i] switch
             {
-                "all" or "engine" or "accuracy" or "load" or "ramp" => o with { Mode = args[i] },
+                "all" or "engine" or "accuracy" or "burst" or "load" or "ramp" => o with { Mode = args[i] },
+                "--spacing" => o with { Spacing = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--parallel" => o with { Parallel = Int() },
                 "--ramp" => o with { Mode = "ramp" },
                 "--streams" => o with { Streams = Int(), Mode = o.Mode == "all" ? "load" : o.Mode },

@@ -5,27 +5,54 @@ namespace Seva.Bench;
 /// <summary>N concurrent dictation streams against one server, with server figures sampled meanwhile.</summary>
 internal static class LoadRun
 {
-    public static async Task<LoadReport> RunAsync(SevaServer server, Corpus corpus, int streams, int sentencesPerStream, double decoderBytes, CancellationToken cancellationToken)
+    /// <param name="burstSpacing">Null: a steady run (warm-up first, every session started before audio
+    /// flows, starts spread over 3 s). Seconds: a burst on the server as it is (a shift starting):
+    /// session i opens at i x this and speaks as soon as it is acknowledged, decoder loads and all.</param>
+    public static async Task<LoadReport> RunAsync(SevaServer server, Corpus corpus, int streams, int sentencesPerStream, double decoderBytes, CancellationToken cancellationToken, double? burstSpacing = null)
     {
-        // Warm-up: N short sessions, so N decoders are loaded and have decoded (their search buffers
-        // grown) before the idle figure is taken; what the run adds beyond it is the sessions' own.
-        var warmUp = Enumerable.Range(0, streams).Select(i => new StreamClient(server, Script(corpus, i, 1), 0.5, i * 0.1)).ToList();
-        await Task.WhenAll(warmUp.Select(c => c.ConnectAndStartAsync(cancellationToken)));
-        await Task.WhenAll(warmUp.Where(c => c.Started).Select(c => c.RunAsync(cancellationToken)));
-        warmUp.ForEach(c => c.Dispose());
-        await Task.Delay(3000, cancellationToken); // let the server's recent-lag figure (2 s window) clear
+        if (burstSpacing is null)
+        {
+            // Warm-up: N short sessions, so N decoders are loaded and have decoded (their search buffers
+            // grown) before the idle figure is taken; what the run adds beyond it is the sessions' own.
+            var warmUp = Enumerable.Range(0, streams).Select(i => new StreamClient(server, Script(corpus, i, 1), 0.5, i * 0.1)).ToList();
+            await Task.WhenAll(warmUp.Select(c => c.ConnectAndStartAsync(cancellationToken)));
+            await Task.WhenAll(warmUp.Where(c => c.Started).Select(c => c.RunAsync(cancellationToken)));
+            warmUp.ForEach(c => c.Dispose());
+            await Task.Delay(3000, cancellationToken); // let the server's recent-lag figure (2 s window) clear
+        }
 
         var idle = await server.MetricsAsync();
         var random = new Random(streams);
         var clients = Enumerable.Range(0, streams)
-            .Select(i => new StreamClient(server, Script(corpus, i, sentencesPerStream), pauseSeconds: 0.7 + (random.NextDouble() * 0.8), startDelay: random.NextDouble() * 3.0))
+            .Select(i => new StreamClient(server, Script(corpus, i, sentencesPerStream), pauseSeconds: 0.7 + (random.NextDouble() * 0.8), startDelay: burstSpacing is null ? random.NextDouble() * 3.0 : 0))
             .ToList();
 
-        // Every session starts (and gets its decoder) before any audio flows, so decoder loading is
-        // not counted as decoding lag.
-        await Task.WhenAll(clients.Select(c => c.ConnectAndStartAsync(cancellationToken)));
-        var started = clients.Where(c => c.Started).ToList();
         var atStart = await server.MetricsAsync();
+        var wall = Stopwatch.StartNew();
+        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+        Task running;
+        if (burstSpacing is { } spacing)
+        {
+            running = Task.WhenAll(clients.Select(async (c, i) =>
+            {
+                await Task.Delay(TimeSpan.FromSeconds(i * spacing), cancellationToken);
+                await c.ConnectAndStartAsync(cancellationToken);
+                if (c.Started)
+                {
+                    await c.RunAsync(cancellationToken);
+                }
+            }));
+        }
+        else
+        {
+            // Every session starts (and gets its decoder) before any audio flows, so decoder loading is
+            // not counted as decoding lag.
+            await Task.WhenAll(clients.Select(c => c.ConnectAndStartAsync(cancellationToken)));
+            atStart = await server.MetricsAsync();
+            wall.Restart();
+            clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
+            running = Task.WhenAll(clients.Where(c => c.Started).Select(c => c.RunAsync(cancellationToken)));
+        }
 
         using var sampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var samples = new List<ServerMetrics>();
@@ -45,10 +72,9 @@ internal static class LoadRun
             }
         }, CancellationToken.None);
 
-        var wall = Stopwatch.StartNew();
-        var clientCpu = Process.GetCurrentProcess().TotalProcessorTime;
-        await Task.WhenAll(started.Select(c => c.RunAsync(cancellationToken)));
+        await running;
         wall.Stop();
+        var started = clients.Where(c => c.Started).ToList();
         clientCpu = Process.GetCurrentProcess().TotalProcessorTime - clientCpu;
         await sampling.CancelAsync();
         await sampler;

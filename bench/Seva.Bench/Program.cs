@@ -37,6 +37,22 @@ if (options.Mode is "all" or "accuracy")
     Report.PrintAccuracy(accuracy);
 }
 
+if (options.Mode is "all" or "burst")
+{
+    // A freshly started server with its defaults (two decoders warm), as a clinic's morning finds it.
+    var decoderBytes = engineReport?.DecoderBytes ?? await MeasureDecoderBytesAsync();
+    await using var server = options.Url is null
+        ? await SevaServer.StartAsync(idleDecoders: 2, log)
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+    var streams = options.Mode == "burst" ? options.Streams : 16;
+    log.WriteLine($"burst: {streams} sessions opened {options.Spacing:0.###} s apart ...");
+    var burst = await LoadRun.RunAsync(server, corpus, streams, options.Sentences, decoderBytes, CancellationToken.None, options.Spacing);
+    output["burst"] = burst;
+    Console.WriteLine();
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Burst: {streams} sessions opened {options.Spacing:0.###} s apart on a fresh server (admitted: {burst.StreamsStarted})"));
+    Report.PrintLoad([burst], options.Limit);
+}
+
 if (options.Mode is "all" or "load" or "ramp")
 {
     // Per-decoder memory is needed to tell session memory from decoder memory.
