@@ -19,7 +19,7 @@ namespace Seva.Web.Tests.Components;
 public sealed class BroadcastPagesTests : IAsyncLifetime
 {
     private readonly BunitContext _bunit = new();
-    private readonly CapturingLogs _logs = new();
+    private readonly CapturingLoggerProvider _logs = new();
     private readonly BroadcastSessions _sessions;
 
     public BroadcastPagesTests()
@@ -139,31 +139,6 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
 
         public void OnAudio(string segmentId, string language, int sampleRate, short[] samples)
         {
-        }
-    }
-
-    private sealed record LogEntry(string Category, LogLevel Level, string Message, Exception? Exception);
-
-    private sealed class CapturingLogs : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<LogEntry> _entries = new();
-
-        public IReadOnlyList<LogEntry> Entries => [.. _entries];
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<LogEntry> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                entries.Enqueue(new LogEntry(category, logLevel, formatter(state, exception), exception));
         }
     }
 }
