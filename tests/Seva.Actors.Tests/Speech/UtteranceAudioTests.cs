@@ -44,7 +44,7 @@ public sealed class WorkerLoadTests
     [Fact]
     public void BusyFraction_FollowsRecentWork_AndDecaysWhenIdle()
     {
-        var load = new WorkerLoad(TimeProvider.System);
+        var load = new WorkerLoad();
         Assert.Equal(0, load.BusyFraction);
         for (var i = 0; i < 80; i++)
         {

@@ -20,7 +20,7 @@ internal sealed class DecodeWorkers : IDisposable
 
     private readonly IOptions<PocketSphinxOptions> _options;
     private readonly SpeechMetrics _metrics;
-    private readonly WorkerLoad _load = new(TimeProvider.System);
+    private readonly WorkerLoad _load = new();
 
     public DecodeWorkers(IOptions<PocketSphinxOptions> options, SpeechMetrics metrics, ILogger<DecodeWorkers> logger)
     {
@@ -37,8 +37,6 @@ internal sealed class DecodeWorkers : IDisposable
 
     public int Count => _threads.Length;
 
-    /// <summary>Busy share of the workers' time lately (0..1).</summary>
-    public double BusyFraction => _load.BusyFraction;
 
     public void Schedule(PocketSphinxStream stream)
     {
@@ -72,9 +70,9 @@ internal sealed class DecodeWorkers : IDisposable
         while (true)
         {
             // Block this dedicated thread until work arrives (one signal per queued stream).
-            var idleFrom = _load.Now();
+            var idleFrom = System.Diagnostics.Stopwatch.GetTimestamp();
             _signal.Wait();
-            var busyFrom = _load.Now();
+            var busyFrom = System.Diagnostics.Stopwatch.GetTimestamp();
             if (!_ready.TryDequeue(out var stream))
             {
                 if (_stopping)
@@ -95,7 +93,7 @@ internal sealed class DecodeWorkers : IDisposable
                 stream.Fail(ex);
             }
 
-            _load.Report(_load.Since(idleFrom) - _load.Since(busyFrom), _load.Since(busyFrom));
+            _load.Report(System.Diagnostics.Stopwatch.GetElapsedTime(idleFrom, busyFrom), System.Diagnostics.Stopwatch.GetElapsedTime(busyFrom));
         }
     }
 }

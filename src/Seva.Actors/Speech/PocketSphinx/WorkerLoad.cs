@@ -5,7 +5,7 @@ namespace Seva.Actors.Speech.PocketSphinx;
 /// <remarks>The accurate final pass asks it for headroom: a second pass holds a worker for a few
 /// hundred milliseconds, which only an idle-enough set of workers can spare without delaying every
 /// other stream's audio.</remarks>
-internal sealed class WorkerLoad(TimeProvider time)
+internal sealed class WorkerLoad
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(2);
     private readonly Lock _gate = new();
@@ -40,8 +40,4 @@ internal sealed class WorkerLoad(TimeProvider time)
             _busyFraction += weight * (sample - _busyFraction);
         }
     }
-
-    public long Now() => time.GetTimestamp();
-
-    public TimeSpan Since(long timestamp) => time.GetElapsedTime(timestamp);
 }
