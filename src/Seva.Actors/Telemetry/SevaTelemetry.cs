@@ -72,11 +72,21 @@ public static class SevaTelemetry
     public static Histogram<double> DecoderLoadDuration { get; } = Delay(
         "seva.decoder.load.duration", "Time to load one speech decoder");
 
-    public static UpDownCounter<int> DecodersLoaded { get; } =
-        Meter.CreateUpDownCounter<int>("seva.decoders.loaded", "{decoder}", "Speech decoders loaded (lent or idle)");
+    /// <summary>Live decoder pools, read when the decoder gauges are collected.</summary>
+    /// <remarks>Observed rather than counted: a pool frees decoders when sessions end, possibly after
+    /// its host stopped, and counting those frees would skew another host's figures in one process.</remarks>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<object, Func<(int Loaded, int Idle)>> DecoderPools = new();
 
-    public static UpDownCounter<int> DecodersIdle { get; } =
-        Meter.CreateUpDownCounter<int>("seva.decoders.idle", "{decoder}", "Speech decoders loaded and waiting for a session");
+    public static ObservableUpDownCounter<int> DecodersLoaded { get; } =
+        Meter.CreateObservableUpDownCounter("seva.decoders.loaded", () => DecoderPools.Values.Sum(p => p().Loaded), "{decoder}", "Speech decoders loaded (lent or idle)");
+
+    public static ObservableUpDownCounter<int> DecodersIdle { get; } =
+        Meter.CreateObservableUpDownCounter("seva.decoders.idle", () => DecoderPools.Values.Sum(p => p().Idle), "{decoder}", "Speech decoders loaded and waiting for a session");
+
+    /// <summary>Makes a decoder pool's figures part of the decoder gauges until it is disposed.</summary>
+    public static void ObserveDecoderPool(object pool, Func<(int Loaded, int Idle)> read) => DecoderPools[pool] = read;
+
+    public static void ForgetDecoderPool(object pool) => DecoderPools.TryRemove(pool, out _);
 
     /// <summary>Tagged <c>error_code</c> (the protocol's code) and <c>api</c> (dictation, broadcast).</summary>
     public static Counter<long> Errors { get; } =

@@ -28,6 +28,7 @@ internal sealed class DecoderPool : IDisposable
         _arguments = _options.ToArguments();
         _capacity = new SemaphoreSlim(_options.MaxDecoders, _options.MaxDecoders);
         PocketSphinxLog.Logger ??= logger;
+        SevaTelemetry.ObserveDecoderPool(this, () => (Loaded, Idle));
     }
 
     /// <summary>Decoders currently loaded (lent or idle).</summary>
@@ -49,7 +50,7 @@ internal sealed class DecoderPool : IDisposable
         {
             cancellationToken.ThrowIfCancellationRequested();
             var decoder = await Task.Run(LoadOne, cancellationToken);
-            AddIdle(decoder);
+            _idle.Add(decoder);
         }
     }
 
@@ -59,7 +60,7 @@ internal sealed class DecoderPool : IDisposable
         await _capacity.WaitAsync(cancellationToken);
         try
         {
-            if (TakeIdle(out var decoder))
+            if (_idle.TryTake(out var decoder))
             {
                 decoder.ResetCmn();
                 return decoder;
@@ -80,7 +81,7 @@ internal sealed class DecoderPool : IDisposable
         ArgumentNullException.ThrowIfNull(decoder);
         if (!_disposed && healthy && !decoder.HasSessionWords && _idle.Count < _options.IdleDecoders)
         {
-            AddIdle(decoder);
+            _idle.Add(decoder);
         }
         else
         {
@@ -98,7 +99,8 @@ internal sealed class DecoderPool : IDisposable
         }
 
         _disposed = true;
-        while (TakeIdle(out var decoder))
+        SevaTelemetry.ForgetDecoderPool(this);
+        while (_idle.TryTake(out var decoder))
         {
             Free(decoder);
         }
@@ -124,35 +126,16 @@ internal sealed class DecoderPool : IDisposable
         Volatile.Write(ref _hasLoaded, 1);
         var count = Interlocked.Increment(ref _loaded);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        SevaTelemetry.DecodersLoaded.Add(1);
         SevaTelemetry.DecoderLoads.Add(1);
         SevaTelemetry.DecoderLoadDuration.Record(elapsed.TotalSeconds);
         _logger.LogInformation("Loaded a PocketSphinx decoder in {Elapsed:F0} ms ({Count} loaded)", elapsed.TotalMilliseconds, count);
         return decoder;
     }
 
-    private void AddIdle(PocketSphinxDecoder decoder)
-    {
-        _idle.Add(decoder);
-        SevaTelemetry.DecodersIdle.Add(1);
-    }
-
-    private bool TakeIdle([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out PocketSphinxDecoder? decoder)
-    {
-        if (!_idle.TryTake(out decoder))
-        {
-            return false;
-        }
-
-        SevaTelemetry.DecodersIdle.Add(-1);
-        return true;
-    }
-
     private void Free(PocketSphinxDecoder decoder)
     {
         decoder.Dispose();
         Interlocked.Decrement(ref _loaded);
-        SevaTelemetry.DecodersLoaded.Add(-1);
 
         // glibc keeps freed decoder memory in the heap until trimmed; give it back to the OS.
         _ = PocketSphinxNative.malloc_trim(0);
