@@ -6,8 +6,13 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         Seva benchmark. Usage: dotnet run --project bench/Seva.Bench -c Release -- [mode] [options]
-          modes:   all (default: engine, accuracy, burst, then ramp) | engine | accuracy | burst | load | ramp
+          modes:   all (default: engine, accuracy, burst, broadcast, then ramp) | engine | accuracy | burst |
+                   broadcast | load | ramp
           --spacing S      seconds between session starts in 'burst' (default 0.15, on a fresh server)
+          --listeners N    listener sockets in 'broadcast' (default 500) ...
+          --slow N         ... and sockets among them that stop reading (default 5)
+          --warm-decoders N  decoders a server started for 'burst' loads before it is used (default 2,
+                           Seva's default)
           --parallel N     dictations at once in 'accuracy' (default 4)
           --streams N      streams for 'load' (default 16)
           --ramp           same as the 'ramp' mode
@@ -36,6 +41,12 @@ internal sealed record BenchOptions
 
     public int Parallel { get; init; } = 4;
 
+    public int Listeners { get; init; } = 500;
+
+    public int WarmDecoders { get; init; } = 2;
+
+    public int Slow { get; init; } = 5;
+
     public double Spacing { get; init; } = 0.15;
 
     public int IdleDecoders { get; init; } = 64;
@@ -57,9 +68,12 @@ internal sealed record BenchOptions
             int Int() => int.Parse(Next(), CultureInfo.InvariantCulture);
             o = args[i] switch
             {
-                "all" or "engine" or "accuracy" or "burst" or "load" or "ramp" => o with { Mode = args[i] },
+                "all" or "engine" or "accuracy" or "burst" or "broadcast" or "load" or "ramp" => o with { Mode = args[i] },
                 "--spacing" => o with { Spacing = double.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--parallel" => o with { Parallel = Int() },
+                "--warm-decoders" => o with { WarmDecoders = Int() },
+                "--listeners" => o with { Listeners = Int() },
+                "--slow" => o with { Slow = Int() },
                 "--ramp" => o with { Mode = "ramp" },
                 "--streams" => o with { Streams = Int(), Mode = o.Mode == "all" ? "load" : o.Mode },
                 "--start" => o with { Start = Int() },

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Seva.Bench;
 
-// Seva's benchmark. Modes: all (default: engine, accuracy, then ramp), engine, accuracy, load, ramp.
+// Seva's benchmark. Modes: all (default: engine, accuracy, burst, broadcast, then ramp), engine, accuracy, burst, broadcast, load, ramp.
 // See README "Performance" for the command that produced the published figures.
 var options = BenchOptions.Parse(args);
 if (options.Help)
@@ -39,18 +39,28 @@ if (options.Mode is "all" or "accuracy")
 
 if (options.Mode is "all" or "burst")
 {
-    // A freshly started server with its defaults (two decoders warm), as a clinic's morning finds it.
+    // A freshly started server, as a clinic's morning finds it: by default two decoders warm.
     var decoderBytes = engineReport?.DecoderBytes ?? await MeasureDecoderBytesAsync();
     await using var server = options.Url is null
-        ? await SevaServer.StartAsync(idleDecoders: 2, log)
+        ? await SevaServer.StartAsync(idleDecoders: Math.Max(2, options.WarmDecoders), log, options.WarmDecoders)
         : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
     var streams = options.Mode == "burst" ? options.Streams : 16;
     log.WriteLine($"burst: {streams} sessions opened {options.Spacing:0.###} s apart ...");
     var burst = await LoadRun.RunAsync(server, corpus, streams, options.Sentences, decoderBytes, CancellationToken.None, options.Spacing);
     output["burst"] = burst;
     Console.WriteLine();
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Burst: {streams} sessions opened {options.Spacing:0.###} s apart on a fresh server (admitted: {burst.StreamsStarted})"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Burst: {streams} sessions opened {options.Spacing:0.###} s apart on a fresh server with {options.WarmDecoders} decoders warm (admitted: {burst.StreamsStarted})"));
     Report.PrintLoad([burst], options.Limit);
+}
+
+if (options.Mode is "all" or "broadcast")
+{
+    await using var server = options.Url is null
+        ? await SevaServer.StartAsync(idleDecoders: 2, log)
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+    var broadcast = await BroadcastBench.RunAsync(server, corpus, options.Listeners, options.Slow, sentences: 16, log);
+    output["broadcast"] = broadcast;
+    Report.PrintBroadcast(broadcast);
 }
 
 if (options.Mode is "all" or "load" or "ramp")

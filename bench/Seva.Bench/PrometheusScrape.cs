@@ -49,6 +49,10 @@ internal sealed class PrometheusScrape
     /// <summary>The sum of a metric's samples (over all label sets); 0 if absent.</summary>
     public double Sum(string name) => _samples.Where(s => s.Name == name).Sum(s => s.Value);
 
+    /// <summary>The sum of a metric's samples carrying one label value; 0 if absent.</summary>
+    public double Sum(string name, (string Name, string Value) label) =>
+        _samples.Where(s => s.Name == name && s.Labels.GetValueOrDefault(label.Name) == label.Value).Sum(s => s.Value);
+
     public bool Has(string name) => _samples.Any(s => s.Name == name);
 
     /// <summary>A histogram's cumulative bucket counts, by upper bound (the last is +Inf).</summary>

@@ -49,6 +49,23 @@ internal static class Report
         }
     }
 
+    public static void PrintBroadcast(BroadcastReport b)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Inv, $"Broadcast: one speaker at real-time pace, {b.Listeners} listeners (es/fr/pt, a third with speech) and {b.SlowListeners} that stop reading"));
+        Row("listeners joined", string.Create(Inv, $"{b.ListenersJoined} ({b.ListenersAtEnd} still connected at the end)"));
+        Row("speech", string.Create(Inv, $"{b.SpeechSeconds:F0} s, {b.Finals} finals, {b.Captions} captions in all"));
+        Row("delivery to the last listener, p50 / p95", string.Create(Inv, $"{b.LastListenerP50Ms:F0} / {b.LastListenerP95Ms:F0} ms (from the final leaving the engine)"));
+        Row("delivery to any listener, p50 / p95", string.Create(Inv, $"{b.DeliveryP50Ms:F0} / {b.DeliveryP95Ms:F0} ms"));
+        Row("delivery to the speaker, p95", string.Create(Inv, $"{b.SpeakerP95Ms:F0} ms"));
+        Row("finals a listener never got", string.Create(Inv, $"{b.MissingDeliveries}"));
+        Row("translations per caption per language", string.Create(Inv, $"{b.TranslationsPerCaptionPerLanguage:F2}"));
+        Row("server memory per listener", string.Create(Inv, $"{b.KiBPerListener:F0} KiB (working set {b.ServerWorkingSetMiB:F0} MiB at the end)"));
+        Row("server CPU while speaking", string.Create(Inv, $"{b.ServerCpuFraction:P0} of the machine"));
+        Row("spoken audio received by listeners", string.Create(Inv, $"{b.AudioMiBReceived:F1} MiB"));
+        Row("slow listeners dropped / utterances skipped", string.Create(Inv, $"{b.SlowListenersDropped} / {b.SpokenUtterancesSkipped}"));
+    }
+
     private static void Row(string name, string value) => Console.WriteLine($"  {name,-44} {value}");
 
     private static string Mb(double bytes) => string.Create(Inv, $"{bytes / 1048576.0:F1} MB");

@@ -37,7 +37,7 @@ internal sealed class SevaServer : IAsyncDisposable
     public static Task<SevaServer> ConnectAsync(Uri url, string key) => Task.FromResult(new SevaServer(url, key, null, null));
 
     /// <summary>Starts the Seva.Web build next to this bench (Release preferred) with its own data directory.</summary>
-    public static async Task<SevaServer> StartAsync(int idleDecoders, TextWriter log)
+    public static async Task<SevaServer> StartAsync(int idleDecoders, TextWriter log, int warmDecoders = 2)
     {
         var root = FindRepositoryRoot();
         var dll = Configurations
@@ -62,6 +62,7 @@ internal sealed class SevaServer : IAsyncDisposable
         start.Environment["Seva__ApiKeys__0__UserId"] = "bench";
         start.Environment["Seva__Dictation__MaxConcurrentSessions"] = "1000";
         start.Environment["Seva__Speech__PocketSphinx__IdleDecoders"] = idleDecoders.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["Seva__Speech__PocketSphinx__WarmDecoders"] = warmDecoders.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Seva.");
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log.WriteLine("[seva] " + e.Data); } };
@@ -76,9 +77,9 @@ internal sealed class SevaServer : IAsyncDisposable
             try
             {
                 var metrics = await server.MetricsAsync();
-                if (metrics.DecodersIdle >= Math.Min(idleDecoders, 2))
+                if (metrics.DecodersIdle >= Math.Min(idleDecoders, warmDecoders))
                 {
-                    return server; // up, and its first decoders are loaded
+                    return server; // up, and its warm decoders are loaded
                 }
             }
             catch (HttpRequestException)

@@ -216,10 +216,12 @@ public sealed class BroadcastActor : ISpeechResultSink
                 Remember(new RecentCaption(result.SegmentId, result.Text, now, translations));
             }
 
-            _speaker?.OnCaption(new Caption(result.IsPartial, result.Text, SourceLanguage, result.SegmentId, result.Text, now));
+            // One caption object per language: connections can serialise it once for all its listeners.
+            var captions = translations.ToDictionary(t => t.Key, t => new Caption(result.IsPartial, t.Value, t.Key, result.SegmentId, result.Text, now), StringComparer.Ordinal);
+            _speaker?.OnCaption(captions[SourceLanguage]);
             foreach (var (info, client) in _listeners.Values)
             {
-                client.OnCaption(new Caption(result.IsPartial, translations[info.Language], info.Language, result.SegmentId, result.Text, now));
+                client.OnCaption(captions[info.Language]);
             }
 
             if (!result.IsPartial)
@@ -291,6 +293,11 @@ public sealed class BroadcastActor : ISpeechResultSink
     {
         try
         {
+            if (!string.Equals(language, SourceLanguage, StringComparison.Ordinal))
+            {
+                SevaTelemetry.BroadcastTranslations.Add(1, new KeyValuePair<string, object?>("language", language));
+            }
+
             return await _translator.TranslateAsync(text, SourceLanguage, language, cancellationToken);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)

@@ -37,6 +37,12 @@ public sealed class BroadcastOptions
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan AudioRateCloseAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Bytes a connection may have waiting to be sent (1 MiB is about 20 s of spoken audio).
+    /// A listener too far behind for an utterance's speech skips it; one that cannot take a caption
+    /// either (it stopped reading) is disconnected, so it never slows the others.</summary>
+    [Range(64 * 1024, 256 * 1024 * 1024)]
+    public int ClientQueueBytes { get; set; } = 1024 * 1024;
+
     /// <summary>How far back the captions a late listener gets on joining go.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RecentCaptionsWindow { get; set; } = TimeSpan.FromMinutes(5);
@@ -61,6 +67,11 @@ public sealed class BroadcastOptionsValidator : IValidateOptions<BroadcastOption
         if (options.AudioRateCloseAfter <= options.AudioRateWarningAfter)
         {
             failures.Add($"{Section}:AudioRateCloseAfter ({options.AudioRateCloseAfter}) must be longer than {Section}:AudioRateWarningAfter ({options.AudioRateWarningAfter}): the speaker is warned before being disconnected.");
+        }
+
+        if (options.ClientQueueBytes < 2 * options.MaxAudioChunkBytes)
+        {
+            failures.Add($"{Section}:ClientQueueBytes ({options.ClientQueueBytes}) must hold at least two audio chunks (2 x {Section}:MaxAudioChunkBytes = {2 * options.MaxAudioChunkBytes}).");
         }
 
         if (options.StatusPeriod >= options.MaxDuration)

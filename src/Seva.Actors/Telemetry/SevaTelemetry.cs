@@ -96,6 +96,15 @@ public static class SevaTelemetry
     public static Counter<long> RateLimitDrops { get; } =
         Meter.CreateCounter<long>("seva.broadcast.rate_limited", "{message}", "Broadcast messages dropped or refused by rate limits");
 
+    /// <summary>Tagged <c>kind</c>: audio_skipped (a listener too far behind for an utterance's speech),
+    /// listener_dropped and speaker_dropped (a connection whose queue ran over its budget).</summary>
+    public static Counter<long> BroadcastSlowClients { get; } =
+        Meter.CreateCounter<long>("seva.broadcast.slow_clients", "{event}", "Spoken utterances skipped and connections dropped because a broadcast client stopped reading");
+
+    /// <summary>Tagged <c>language</c> (the target): a broadcast translates each caption once per language in use.</summary>
+    public static Counter<long> BroadcastTranslations { get; } =
+        Meter.CreateCounter<long>("seva.broadcast.translations", "{caption}", "Broadcast captions translated, by target language");
+
     public static void RecordError(string api, string errorCode) =>
         Errors.Add(1, new KeyValuePair<string, object?>("api", api), new KeyValuePair<string, object?>("error_code", errorCode));
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
+using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
@@ -12,18 +12,21 @@ namespace Seva.Web.Features.Broadcast;
 /// with an ack or an error; errors are per message and the connection goes on.</summary>
 internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 {
+    private static readonly ConditionalWeakTable<Caption, byte[]> SerializedCaptions = new();
+    private static readonly ConditionalWeakTable<short[], byte[][]> AudioFrames = new();
     private readonly WebSocket _socket;
     private readonly BroadcastSessions _sessions;
     private readonly BroadcastOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly string _id = Guid.NewGuid().ToString("N");
-    private readonly Channel<object?> _outbound = Channel.CreateUnbounded<object?>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ClientOutbox _outbox;
     private readonly RateLimiter _controls;
     private readonly RateLimiter _statusQueries;
     private readonly RateLimiter _audio;
     private LiveBroadcast? _broadcast;
     private bool _isSpeaker;
+    private int _dropped;
     private long _violationsSince;
     private long _lastViolation;
     private bool _warned;
@@ -36,35 +39,44 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        _outbox = new ClientOutbox(options.ClientQueueBytes);
         _controls = Limiter(options.ControlMessagesPerSecond);
         _statusQueries = Limiter(options.StatusQueriesPerSecond);
         _audio = Limiter(options.AudioChunksPerSecond);
     }
 
-    public void OnCaption(Caption caption) => Send(BroadcastProtocol.Caption(caption));
+    /// <summary>A caption goes to every listener of its language as the same object, so it is serialised once per language.</summary>
+    public void OnCaption(Caption caption) => Enqueue(SerializedCaptions.GetValue(caption, c => JsonSerializer.SerializeToUtf8Bytes(BroadcastProtocol.Caption(c), BroadcastProtocol.Json)), WebSocketMessageType.Text);
 
     public void OnState(BroadcastState state) => Send(new { type = "broadcastState", broadcastState = BroadcastProtocol.State(state) });
 
     public void OnStatus(BroadcastStatus status) => Send(BroadcastProtocol.Status(status));
 
     /// <summary>Announced by a JSON "audio" message, then the utterance as binary frames of raw PCM.</summary>
+    /// <remarks>Every listener of a language gets the same samples, so they are framed once for all of them.</remarks>
     public void OnAudio(string segmentId, string language, int sampleRate, short[] samples)
     {
-        Send(new { type = "audio", segmentId, sampleRate, language });
-        var samplesPerFrame = _options.MaxAudioChunkBytes / 2;
-        for (var offset = 0; offset < samples.Length; offset += samplesPerFrame)
+        var frames = AudioFrames.GetValue(samples, s => Frame(s, _options.MaxAudioChunkBytes / 2));
+        var fits = _outbox.QueuedBytes + frames.Sum(f => (long)f.Length) <= _options.ClientQueueBytes;
+        if (!fits)
         {
-            var part = samples.AsSpan(offset, Math.Min(samplesPerFrame, samples.Length - offset));
-            var bytes = new byte[part.Length * 2];
-            Pcm.WriteLittleEndian(part, bytes);
-            _outbound.Writer.TryWrite(new BinaryFrame(bytes));
+            // Captions matter more than speech: a listener whose queue cannot take this utterance
+            // skips it, and is dropped only when it cannot take captions either.
+            SevaTelemetry.BroadcastSlowClients.Add(1, new KeyValuePair<string, object?>("kind", "audio_skipped"));
+            return;
+        }
+
+        Send(new { type = "audio", segmentId, sampleRate, language });
+        foreach (var frame in frames)
+        {
+            Enqueue(frame, WebSocketMessageType.Binary);
         }
     }
 
     public void OnEnded(string reason)
     {
         Send(new { type = "sessionEnded", reason });
-        _outbound.Writer.TryWrite(null); // then close
+        _outbox.CloseAfterQueued();
     }
 
     /// <summary>A speaker: waits for createSession, then audio and controls.</summary>
@@ -77,7 +89,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     /// <summary>A listener: joins <paramref name="sessionId"/> in <paramref name="language"/> at once.</summary>
     public async Task RunListenerAsync(string sessionId, string language, bool audio, CancellationToken aborted)
     {
-        var writer = WriteLoopAsync(aborted);
+        var writer = _outbox.WriteToAsync(_socket, "broadcast over", aborted);
         var live = _sessions.Find(sessionId);
         if (live is null)
         {
@@ -117,7 +129,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 
     private async Task RunAsync(CancellationToken aborted, Task? writer = null)
     {
-        writer ??= WriteLoopAsync(aborted);
+        writer ??= _outbox.WriteToAsync(_socket, "broadcast over", aborted);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(_options.MaxAudioChunkBytes, _options.MaxTextMessageBytes) + 1);
         try
         {
@@ -151,7 +163,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
             await LeaveAsync();
-            _outbound.Writer.TryComplete();
+            _outbox.Complete();
             try
             {
                 await writer;
@@ -389,13 +401,40 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 
     private void SendError(BroadcastError error, string? action) => Send(BroadcastProtocol.Error(error, action));
 
-    private void Send(object message) => _outbound.Writer.TryWrite(message);
+    private void Send(object message) => Enqueue(JsonSerializer.SerializeToUtf8Bytes(message, BroadcastProtocol.Json), WebSocketMessageType.Text);
+
+    /// <summary>Queues a message; a client too far behind to take it is disconnected (it may join again
+    /// and gets the recent captions).</summary>
+    private void Enqueue(ReadOnlyMemory<byte> payload, WebSocketMessageType type)
+    {
+        if (_outbox.TryEnqueue(payload, type) || !_outbox.Overflowed || Interlocked.Exchange(ref _dropped, 1) == 1)
+        {
+            return;
+        }
+
+        SevaTelemetry.BroadcastSlowClients.Add(1, new KeyValuePair<string, object?>("kind", _isSpeaker ? "speaker_dropped" : "listener_dropped"));
+        _logger.LogWarning("Broadcast {Role} connection dropped: {Bytes} bytes waiting, over the {Budget}-byte queue (the client stopped reading)", _isSpeaker ? "speaker" : "listener", _outbox.QueuedBytes, _options.ClientQueueBytes);
+        _outbox.Complete();
+        _socket.Abort(); // also ends the receive loop, which leaves the broadcast
+    }
+
+    private static byte[][] Frame(short[] samples, int samplesPerFrame)
+    {
+        var frames = new byte[(samples.Length + samplesPerFrame - 1) / samplesPerFrame][];
+        for (var i = 0; i < frames.Length; i++)
+        {
+            var part = samples.AsSpan(i * samplesPerFrame, Math.Min(samplesPerFrame, samples.Length - (i * samplesPerFrame)));
+            frames[i] = new byte[part.Length * 2];
+            Pcm.WriteLittleEndian(part, frames[i]);
+        }
+
+        return frames;
+    }
 
     private async Task CloseWithErrorAsync(BroadcastError error, string action, Task writer)
     {
         SendError(error, action);
-        _outbound.Writer.TryWrite(null);
-        _outbound.Writer.TryComplete();
+        _outbox.CloseAfterQueued();
         await writer;
     }
 
@@ -422,33 +461,6 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             {
                 return (result.MessageType, tooLong ? 0 : length, tooLong);
             }
-        }
-    }
-
-    private sealed record BinaryFrame(byte[] Bytes);
-
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
-        {
-            if (_socket.State != WebSocketState.Open)
-            {
-                continue;
-            }
-
-            if (message is null)
-            {
-                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "broadcast over", cancellationToken);
-                continue;
-            }
-
-            if (message is BinaryFrame frame)
-            {
-                await _socket.SendAsync(frame.Bytes, WebSocketMessageType.Binary, true, cancellationToken);
-                continue;
-            }
-
-            await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(message, BroadcastProtocol.Json), WebSocketMessageType.Text, true, cancellationToken);
         }
     }
 }

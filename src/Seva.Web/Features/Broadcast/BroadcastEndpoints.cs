@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Broadcast;
@@ -9,6 +10,9 @@ namespace Seva.Web.Features.Broadcast;
 public static class BroadcastEndpoints
 {
     public const string Path = "/api/v1/broadcast/ws";
+
+    /// <summary>About 5 s of spoken audio: ample for a phone that reads, small for one that stopped.</summary>
+    private const int ListenerSendBufferBytes = 128 * 1024;
 
     public static WebApplicationBuilder AddBroadcast(this WebApplicationBuilder builder)
     {
@@ -56,6 +60,14 @@ public static class BroadcastEndpoints
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
             await context.Response.WriteAsJsonAsync(new { error = "missing_target_language", message = "Listeners join with ?sessionId=...&targetLanguage=es (ISO 639-1)." });
             return;
+        }
+
+        if (isListener && context.Features.Get<IConnectionSocketFeature>()?.Socket is { } tcp)
+        {
+            // A fixed send buffer instead of Linux's autotuning (up to 4 MB a socket): hundreds of
+            // listeners then hold bounded kernel memory, and one that stops reading shows up in its
+            // connection's queue (Seva:Broadcast:ClientQueueBytes) within seconds, not megabytes later.
+            tcp.SendBufferSize = ListenerSendBufferBytes;
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
