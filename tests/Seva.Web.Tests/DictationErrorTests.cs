@@ -6,7 +6,11 @@ using Seva.Web.Tests.Support;
 namespace Seva.Web.Tests;
 
 /// <summary>Each protocol error over the real WebSocket: a clear error, and the session goes on where it can.</summary>
-public sealed class DictationErrorTests() : ServerTest(new Dictionary<string, string?> { ["Seva:Dictation:HeartbeatInterval"] = "00:00:01" })
+public sealed class DictationErrorTests() : ServerTest(new Dictionary<string, string?>
+{
+    ["Seva:Dictation:HeartbeatInterval"] = "00:00:01",
+    ["Seva:Dictation:ResumeWindow"] = "00:00:01",
+})
 {
     private const string Sentence = "she has a history of diabetes and high blood pressure";
     [Fact]
@@ -95,7 +99,7 @@ public sealed class DictationErrorTests() : ServerTest(new Dictionary<string, st
     }
 
     [Fact]
-    public async Task ClientDisconnectsMidSession_EverythingReceivedIsKept_RecordFailed()
+    public async Task ClientDisconnectsMidSession_AndDoesNotResumeWithinTheWindow_EverythingReceivedIsKept_RecordFailed()
     {
         var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();

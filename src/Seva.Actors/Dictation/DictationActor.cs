@@ -70,6 +70,9 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
     public bool IsActive => _state == State.Active;
 
+    /// <summary>The session's audio rate, once started.</summary>
+    public int SampleRate => _sampleRate;
+
     /// <summary>Seconds of the session's audio the engine has decoded; read outside turns (an upload's
     /// progress follows it).</summary>
     public double SecondsDecoded => Volatile.Read(ref _stream)?.SecondsDecoded ?? Volatile.Read(ref _secondsDecodedAtClose);

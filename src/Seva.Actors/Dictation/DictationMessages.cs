@@ -33,7 +33,9 @@ public sealed record DictationStart(
     IReadOnlyList<string> Vocabulary,
     bool IsStreaming = true);
 
-public sealed record DictationStarted(string SessionId, string JobId, Guid TranscriptionId, int SampleRate);
+/// <summary>A session started, or resumed (<paramref name="Resumed"/>) by a new connection after the
+/// last one dropped; <paramref name="ReceivedBytes"/> is the PCM the session already has.</summary>
+public sealed record DictationStarted(string SessionId, string JobId, Guid TranscriptionId, int SampleRate, bool Resumed = false, long ReceivedBytes = 0);
 
 /// <summary>A partial or final transcript piece, as followers see it.</summary>
 public sealed record DictationResult(

@@ -17,6 +17,11 @@ public sealed class DictationOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan MaxRecording { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a WebSocket session whose connection dropped stays open (decoder, record, MP3)
+    /// for a client to resume it with the same session_id; then it is finalised as FAILED. Zero: no resume.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(30);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -28,7 +28,80 @@ public sealed class DictationSessions(
 
     /// <summary>Starts a session followed by <paramref name="follower"/>. Throws
     /// <see cref="DictationException"/> (limit, bad fields, engine or database failure).</summary>
-    public async Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, CancellationToken cancellationToken)
+    public Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, CancellationToken cancellationToken) =>
+        StartAsync(start, follower, relay: null, cancellationToken);
+
+    /// <summary>For a connection that may drop: resumes the user's session <see cref="DictationStart.SessionId"/>
+    /// if it is still open (the previous connection is dropped with <paramref name="onSuperseded"/>),
+    /// otherwise starts one. The connection holds the session until <see cref="Detach"/>; it gets the
+    /// session's events once it calls <see cref="DictationSession.Attach"/> (after its acknowledgement).</summary>
+    public async Task<(DictationSession Session, DictationStarted Started)> StartOrResumeAsync(DictationStart start, IDictationFollower connection, Action onSuperseded, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (!string.IsNullOrWhiteSpace(start.SessionId) && _active.TryGetValue(start.SessionId, out var existing))
+        {
+            if (existing.Relay is null || existing.UserId != start.UserId)
+            {
+                throw new DictationException(DictationError.InvalidState($"Session {start.SessionId} is already active."));
+            }
+
+            if (!existing.Actor.IsActive)
+            {
+                throw new DictationException(DictationError.InvalidState($"Session {start.SessionId} is finishing: it can no longer be resumed."));
+            }
+
+            if (!DictationQuality.TryGetSampleRate(start.Quality, out var rate) || rate != existing.SampleRate)
+            {
+                throw new DictationException(DictationError.InvalidField("quality", $"'{start.Quality}' differs from the session being resumed ({existing.SampleRate} Hz): resume with the same quality"));
+            }
+
+            var received = existing.Claim(connection, onSuperseded);
+            _logger.LogInformation("Dictation {SessionId} resumed by a new connection at {Bytes} bytes", existing.SessionId, received);
+            return (existing, new DictationStarted(existing.SessionId, existing.TranscriptionId.ToString(), existing.TranscriptionId, existing.SampleRate, Resumed: true, ReceivedBytes: received));
+        }
+
+        var relay = new FollowerRelay();
+        var (session, started) = await StartAsync(start, relay, relay, cancellationToken);
+        session.Claim(connection, onSuperseded);
+        return (session, started);
+    }
+
+    /// <summary>The connection holding <paramref name="session"/> went away without ending it: the session
+    /// waits <see cref="DictationOptions.ResumeWindow"/> for a new connection, then is finalised as abandoned.</summary>
+    public void Detach(DictationSession session, IDictationFollower connection)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!session.Release(connection, out var generation))
+        {
+            return; // another connection took it over
+        }
+
+        _ = AbandonUnlessResumedAsync(session, generation);
+    }
+
+    private async Task AbandonUnlessResumedAsync(DictationSession session, long generation)
+    {
+        try
+        {
+            var window = options.Value.ResumeWindow;
+            if (window > TimeSpan.Zero)
+            {
+                await Task.WhenAny(Task.Delay(window, time), session.Completion);
+            }
+
+            if (session.IsUnheldSince(generation) && !session.Completion.IsCompleted)
+            {
+                _logger.LogInformation("Dictation {SessionId} was not resumed within {Window}: finalising what it has", session.SessionId, window);
+                await session.AbandonAsync();
+            }
+        }
+        catch (DictationException)
+        {
+            // it finished on its own meanwhile
+        }
+    }
+
+    private async Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, FollowerRelay? relay, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
         var limit = options.Value.MaxConcurrentSessions;
@@ -54,7 +127,7 @@ public sealed class DictationSessions(
         activity?.SetTag("seva.session_id", sessionId);
         activity?.SetTag("seva.quality", start.Quality);
         var deps = new DictationDependencies(engine, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
-        var session = new DictationSession(sessionId, deps, _logger, time);
+        var session = new DictationSession(sessionId, start.UserId, deps, _logger, time) { Relay = relay };
         var actor = session.Actor;
         var mailbox = session.Mailbox;
         if (!_active.TryAdd(sessionId, session))
@@ -145,15 +218,31 @@ public sealed class DictationSession
 
     private readonly SemaphoreSlim _queued = new(MaxQueuedChunks, MaxQueuedChunks);
     private readonly TimeProvider _time;
+    private readonly Lock _holderGate = new();
+    private long _receivedBytes;
+    private IDictationFollower? _holder;
+    private Action? _onSuperseded;
+    private long _generation;
 
-    internal DictationSession(string sessionId, DictationDependencies deps, ILogger logger, TimeProvider time)
+    internal DictationSession(string sessionId, string userId, DictationDependencies deps, ILogger logger, TimeProvider time)
     {
         _time = time;
+        UserId = userId;
         Mailbox = new ActorMailbox(logger, HandleAudioAsync);
         Actor = new DictationActor(sessionId, deps, work => Mailbox.Post(work));
     }
 
     public string SessionId => Actor.SessionId;
+
+    public string UserId { get; }
+
+    public int SampleRate => Actor.SampleRate;
+
+    /// <summary>PCM bytes of this session received so far (what a resuming client resends after).</summary>
+    public long ReceivedBytes => Interlocked.Read(ref _receivedBytes);
+
+    /// <summary>Set for sessions a connection holds and may resume.</summary>
+    internal FollowerRelay? Relay { get; init; }
 
     public Guid TranscriptionId => Actor.TranscriptionId;
 
@@ -173,16 +262,88 @@ public sealed class DictationSession
     /// <summary>Queues a chunk for the session and returns at once, so a socket or circuit reader is not
     /// held up by the session's work; errors reach the followers. It waits only if the session is far
     /// behind (<see cref="MaxQueuedChunks"/>), so memory stays bounded.</summary>
-    public async ValueTask PostAudioAsync(ReadOnlyMemory<byte> pcm, long arrivalTimestamp, CancellationToken cancellationToken)
+    /// <remarks>With <paramref name="holder"/>, the audio is taken only while that connection holds the
+    /// session: once another connection resumed it, a late frame of the old one would be a duplicate.</remarks>
+    public async ValueTask PostAudioAsync(ReadOnlyMemory<byte> pcm, long arrivalTimestamp, CancellationToken cancellationToken, IDictationFollower? holder = null)
     {
         await _queued.WaitAsync(cancellationToken);
         var buffer = ArrayPool<byte>.Shared.Rent(pcm.Length);
         pcm.CopyTo(buffer);
-        if (!Mailbox.PostAudio(new AudioMessage(buffer, pcm.Length, arrivalTimestamp)))
+        string? refused = null;
+        lock (_holderGate)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _queued.Release();
-            throw new DictationException(DictationError.InvalidState("Audio after session_end: the session has ended."));
+            if (holder is not null && !ReferenceEquals(holder, _holder))
+            {
+                refused = "This session was resumed on another connection: audio sent here is not used.";
+            }
+            else if (Mailbox.PostAudio(new AudioMessage(buffer, pcm.Length, arrivalTimestamp)))
+            {
+                // Counted with the post, under the lock, so a resuming client is told exactly what is queued.
+                _receivedBytes += pcm.Length;
+                return;
+            }
+            else
+            {
+                refused = "Audio after session_end: the session has ended.";
+            }
+        }
+
+        ArrayPool<byte>.Shared.Return(buffer);
+        _queued.Release();
+        throw new DictationException(DictationError.InvalidState(refused));
+    }
+
+    /// <summary>Passes the session's events to <paramref name="connection"/>, starting with those it missed.</summary>
+    public void Attach(IDictationFollower connection) => Relay?.Attach(connection);
+
+    /// <summary>Makes <paramref name="connection"/> the session's holder; the previous one, if any, is
+    /// superseded. Returns the bytes received so far.</summary>
+    internal long Claim(IDictationFollower connection, Action onSuperseded)
+    {
+        Action? superseded;
+        long received;
+        lock (_holderGate)
+        {
+            if (_holder is not null)
+            {
+                Relay?.Detach(_holder);
+            }
+
+            superseded = _holder is null ? null : _onSuperseded;
+            _holder = connection;
+            _onSuperseded = onSuperseded;
+            _generation++;
+            received = Interlocked.Read(ref _receivedBytes);
+        }
+
+        superseded?.Invoke();
+        return received;
+    }
+
+    /// <summary>The holder is gone; false if <paramref name="connection"/> no longer held the session.</summary>
+    internal bool Release(IDictationFollower connection, out long generation)
+    {
+        lock (_holderGate)
+        {
+            generation = _generation;
+            if (!ReferenceEquals(_holder, connection))
+            {
+                return false;
+            }
+
+            Relay?.Detach(connection);
+            _holder = null;
+            _onSuperseded = null;
+            generation = ++_generation;
+            return true;
+        }
+    }
+
+    internal bool IsUnheldSince(long generation)
+    {
+        lock (_holderGate)
+        {
+            return _holder is null && _generation == generation;
         }
     }
 

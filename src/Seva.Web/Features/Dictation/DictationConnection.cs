@@ -22,12 +22,14 @@ internal sealed class DictationConnection(
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private DictationSession? _session;
     private bool _ended;
+    private volatile bool _superseded;
 
     public async Task RunAsync(CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         var writer = WriteLoopAsync(stop.Token);
         var heartbeat = HeartbeatLoopAsync(stop.Token);
+        var acks = AudioAckLoopAsync(stop.Token);
         try
         {
             await ReadLoopAsync(stop.Token);
@@ -38,22 +40,16 @@ internal sealed class DictationConnection(
         }
         finally
         {
-            if (_session is { } session && !session.Completion.IsCompleted)
+            if (_session is { } session && !session.Completion.IsCompleted && !_superseded)
             {
-                // The client went away mid-session: keep everything it sent.
-                try
-                {
-                    await session.AbandonAsync();
-                }
-                catch (DictationException)
-                {
-                    // it finished on its own meanwhile
-                }
+                // The client went away mid-session: everything it sent is kept, and the session waits
+                // for it to resume (Seva:Dictation:ResumeWindow) before it is finalised.
+                sessions.Detach(session, this);
             }
 
             _outbound.Writer.TryComplete();
             await stop.CancelAsync();
-            await Task.WhenAll(Quietly(writer), Quietly(heartbeat));
+            await Task.WhenAll(Quietly(writer), Quietly(heartbeat), Quietly(acks));
         }
     }
 
@@ -176,7 +172,7 @@ internal sealed class DictationConnection(
 
         // Queued for the session without waiting for it (the read buffer is copied); not cancelled by the
         // socket: once a frame is read, it is kept whatever the client does next.
-        await _session.PostAudioAsync(frame[1..], arrived, CancellationToken.None);
+        await _session.PostAudioAsync(frame[1..], arrived, CancellationToken.None, holder: this);
     }
 
     private async Task OnTextAsync(byte[] utf8, CancellationToken cancellationToken)
@@ -189,12 +185,14 @@ internal sealed class DictationConnection(
                     throw new DictationException(DictationError.InvalidState("A session is already running on this connection: one session per socket."));
                 }
 
-                var (session, started) = await sessions.StartAsync(
+                var (session, started) = await sessions.StartOrResumeAsync(
                     new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary),
                     this,
+                    OnSuperseded,
                     cancellationToken);
                 _session = session;
-                Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, Now));
+                Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, started.Resumed, started.ReceivedBytes, Now));
+                session.Attach(this); // after the ack: a resumed client gets the finals it missed next
                 break;
 
             case SessionEnd end:
@@ -260,6 +258,29 @@ internal sealed class DictationConnection(
             }
 
             await socket.SendAsync(message.Json!, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
+        }
+    }
+
+    /// <summary>Another connection resumed this session (the client reconnected before this socket was
+    /// seen to drop): this one is stale, so it is cut at once.</summary>
+    private void OnSuperseded()
+    {
+        _superseded = true;
+        logger.LogInformation("Dictation {SessionId} was resumed on another connection: closing this one", _session?.SessionId);
+        socket.Abort();
+    }
+
+    /// <summary>Tells the client every second how much of its audio the server holds, so that after a
+    /// drop it knows what to resend.</summary>
+    private async Task AudioAckLoopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            if (_session is { } session && !_ended && !_superseded && !session.Completion.IsCompleted)
+            {
+                Send(new AudioAckMessage(session.ReceivedBytes, Now));
+            }
         }
     }
 

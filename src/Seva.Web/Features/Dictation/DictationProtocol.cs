@@ -139,7 +139,7 @@ internal sealed record SessionStartMessage(
 
 internal sealed record SessionEnd(string? SessionId, double? Timestamp) : ClientMessage;
 
-internal sealed record SessionAckMessage(string SessionId, string JobId, int SampleRate, double Timestamp)
+internal sealed record SessionAckMessage(string SessionId, string JobId, int SampleRate, bool Resumed, long ReceivedBytes, double Timestamp)
 {
     [JsonPropertyOrder(-1)]
     public string Type { get; } = "session_ack";
@@ -170,6 +170,13 @@ internal sealed record SessionCompleteMessage(
 {
     [JsonPropertyOrder(-1)]
     public string Type { get; } = "session_complete";
+}
+
+/// <summary>The PCM bytes of the session the server holds, at least once a second while audio may come.</summary>
+internal sealed record AudioAckMessage(long ReceivedBytes, double Timestamp)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; } = "audio_ack";
 }
 
 internal sealed record HeartbeatMessage(double Timestamp)
