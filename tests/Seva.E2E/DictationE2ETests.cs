@@ -90,6 +90,53 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task NetworkDropsForTenSeconds_MidDictation_ThePageReconnects_AndTheRecordKeepsAllTheAudio()
+    {
+        await using var network = new NetworkCut(fixture.BaseAddress);
+        var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = network.Address.ToString() });
+        context.SetDefaultTimeout(20_000);
+        var page = await context.NewPageAsync();
+        try
+        {
+            await page.GotoAsync("Account/Login");
+            await page.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
+            await page.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
+            await page.ClickAsync("[data-testid=login-submit]");
+            await page.WaitForURLAsync(DictationUrl());
+            await Assertions.Expect(page.Locator("[data-testid=start]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            await page.SelectOptionAsync("[data-testid=quality]", "medium");
+            await page.ClickAsync("[data-testid=start]");
+            await Assertions.Expect(page.Locator("[data-testid=transcript]")).ToContainTextAsync("diabetes", new() { Timeout = 30_000 });
+
+            var cut = network.CutAsync(TimeSpan.FromSeconds(10));
+            await Assertions.Expect(page.Locator("[data-testid=link-state]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
+            await Assertions.Expect(page.Locator("[data-testid=link-state]")).ToHaveTextAsync("reconnecting…");
+            await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeVisibleAsync();
+            await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "seva-e2e-network-cut.png") });
+            await cut;
+
+            // Back: the page says so, and the audio kept meanwhile reaches the session.
+            await Assertions.Expect(page.Locator("[data-testid=link-state]")).ToBeHiddenAsync(new() { Timeout = 30_000 });
+            await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("listening");
+            await page.WaitForTimeoutAsync(3000);
+            await page.ClickAsync("[data-testid=stop]");
+            await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("saved", new() { Timeout = 60_000 });
+            var elapsed = Seconds(await page.Locator("[data-testid=elapsed]").InnerTextAsync());
+
+            await page.GotoAsync("history");
+            var duration = Seconds(await page.Locator("[data-testid=history-duration]").First.InnerTextAsync());
+            Assert.True(elapsed >= 15, $"the dictation ran {elapsed} s");
+            Assert.InRange(duration, elapsed - 2.5, elapsed + 3); // the ten seconds of the drop are in it
+            await page.Locator("[data-testid=history-row]").First.ClickAsync();
+            await Assertions.Expect(page.Locator("[data-testid=detail-status]")).ToHaveTextAsync("COMPLETED");
+        }
+        finally
+        {
+            await context.CloseAsync();
+        }
+    }
+
     private static double Seconds(string minutesSeconds)
     {
         var parts = minutesSeconds.Trim().Split(':');

@@ -20,6 +20,7 @@ public sealed partial class DictationPage : IDictationFollower
     private const int MaxEarlyChunks = 40;
 
     private readonly string _levelId = "level-" + Guid.NewGuid().ToString("N");
+    private readonly string _linkId = "link-" + Guid.NewGuid().ToString("N");
     private readonly TranscriptModel _transcript = new();
     private readonly ConcurrentQueue<byte[]> _early = new();
     private readonly List<string> _notices = [];
@@ -35,6 +36,7 @@ public sealed partial class DictationPage : IDictationFollower
     private TimeSpan _elapsed;
     private long _startedAt;
     private DictationSession? _session;
+    private long _captured; // bytes of this capture taken, to drop chunks the page resends
     private IJSObjectReference? _module;
     private DotNetObjectReference<DictationPage>? _self;
     private PeriodicTimer? _clock;
@@ -80,11 +82,29 @@ public sealed partial class DictationPage : IDictationFollower
         }
     }
 
-    /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate.</summary>
+    /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate; <paramref name="offset"/>
+    /// is where it starts in the capture. The page resends a chunk whose call failed or hung (the
+    /// circuit dropped), so a chunk that had arrived anyway comes twice: the part already taken is dropped.</summary>
     [JSInvokable]
-    public async Task OnAudio(byte[] pcm)
+    public async Task OnAudio(byte[] pcm, long offset)
     {
         ArgumentNullException.ThrowIfNull(pcm);
+        var end = offset + pcm.Length;
+        if (end <= _captured)
+        {
+            return;
+        }
+
+        if (offset < _captured)
+        {
+            pcm = pcm[(int)(_captured - offset)..];
+        }
+        else if (offset > _captured)
+        {
+            Logger.LogWarning("Dictation page audio jumped from byte {Expected} to {Offset}: the browser lost audio", _captured, offset);
+        }
+
+        _captured = end;
         if (_session is null)
         {
             // Capture starts before the session is ready: keep the first words, up to ten seconds.
@@ -152,6 +172,7 @@ public sealed partial class DictationPage : IDictationFollower
         _notices.Clear();
         _transcript.Clear();
         _early.Clear();
+        _captured = 0;
         _elapsed = TimeSpan.Zero;
         _status = DictationStatus.Connecting;
         DictationQuality.TryGetSampleRate(_quality, out var rate);
@@ -159,7 +180,7 @@ public sealed partial class DictationPage : IDictationFollower
         {
             _module ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Dictation/dictation.js");
             _self ??= DotNetObjectReference.Create(this);
-            await _module.InvokeAsync<double>("start", _self, rate, ChunkMilliseconds, _levelId);
+            await _module.InvokeAsync<double>("start", _self, rate, ChunkMilliseconds, _levelId, _linkId);
         }
         catch (JSException ex)
         {
