@@ -151,7 +151,8 @@ public sealed class StorageFaultTests(EngineFixture fixture)
     [Fact]
     public async Task Shutdown_ASessionThatCannotFinish_DoesNotHoldItPastTheTimeout()
     {
-        await using var harness = new ActorHarness(new NeverCompletingEngine(fixture.Engine));
+        var engine = new HungEngine(fixture.Engine);
+        await using var harness = new ActorHarness(engine);
         var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await ActorHarness.SendAsync(session, new short[16000], 16000);
 
@@ -162,19 +163,26 @@ public sealed class StorageFaultTests(EngineFixture fixture)
         // What it saved stays; the next start marks the record FAILED with its audio.
         Assert.Equal(1, await harness.Records.FailAbandonedAsync(CancellationToken.None));
         Assert.NotNull((await harness.RecordAsync(started.TranscriptionId)).AudioKey);
+
+        engine.Release(); // the decoder goes back to the shared engine
+        await session.Completion.WaitAsync(TimeSpan.FromSeconds(20));
     }
 
-    /// <summary>The real engine, except that completing a stream never ends (a hung decoder).</summary>
-    private sealed class NeverCompletingEngine(ISpeechEngine inner) : ISpeechEngine
+    /// <summary>The real engine, except that completing a stream hangs (a hung decoder) until released.</summary>
+    private sealed class HungEngine(ISpeechEngine inner) : ISpeechEngine
     {
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _released.TrySetResult();
+
         public int SampleRate => inner.SampleRate;
 
         public SpeechEngineStatus GetStatus() => inner.GetStatus();
 
         public async Task<ISpeechStream> OpenStreamAsync(SpeechStreamOptions options, ISpeechResultSink sink, CancellationToken cancellationToken) =>
-            new Stream(await inner.OpenStreamAsync(options, sink, cancellationToken));
+            new Stream(await inner.OpenStreamAsync(options, sink, cancellationToken), _released.Task);
 
-        private sealed class Stream(ISpeechStream inner) : ISpeechStream
+        private sealed class Stream(ISpeechStream inner, Task released) : ISpeechStream
         {
             public double SecondsWritten => inner.SecondsWritten;
 
@@ -182,7 +190,11 @@ public sealed class StorageFaultTests(EngineFixture fixture)
 
             public void Write(ReadOnlySpan<short> samples, long arrivalTimestamp) => inner.Write(samples, arrivalTimestamp);
 
-            public Task CompleteAsync(CancellationToken cancellationToken) => Task.Delay(Timeout.Infinite, cancellationToken);
+            public async Task CompleteAsync(CancellationToken cancellationToken)
+            {
+                await released.WaitAsync(cancellationToken);
+                await inner.CompleteAsync(cancellationToken);
+            }
 
             public ValueTask DisposeAsync() => inner.DisposeAsync();
         }
