@@ -13,13 +13,19 @@ public sealed class PublishedSeva : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly string _dataDirectory;
+    private readonly bool _ownsDataDirectory;
 
-    private PublishedSeva(Process process, Uri baseAddress, string dataDirectory)
+    private PublishedSeva(Process process, Uri baseAddress, string dataDirectory, bool ownsDataDirectory)
     {
         _process = process;
         BaseAddress = baseAddress;
         _dataDirectory = dataDirectory;
+        _ownsDataDirectory = ownsDataDirectory;
     }
+
+    public string DataDirectory => _dataDirectory;
+
+    public bool HasExited => _process.HasExited;
 
     public Uri BaseAddress { get; }
 
@@ -35,7 +41,9 @@ public sealed class PublishedSeva : IAsyncDisposable
         }
     }
 
-    public static async Task<PublishedSeva> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Publishes and starts Seva; with <paramref name="dataDirectory"/> it runs on that directory
+    /// and leaves it in place when stopped (a restart finds what the last run left).</summary>
+    public static async Task<PublishedSeva> StartAsync(IReadOnlyDictionary<string, string?> settings, string? dataDirectory = null)
     {
         var root = RepositoryRoot();
         var publish = await RunAsync(root, "scripts/publish", [], TimeSpan.FromMinutes(10));
@@ -45,7 +53,7 @@ public sealed class PublishedSeva : IAsyncDisposable
         }
 
         var port = FreePort();
-        var data = Path.Combine(Path.GetTempPath(), "seva-published-" + Guid.NewGuid().ToString("N"));
+        var data = dataDirectory ?? Path.Combine(Path.GetTempPath(), "seva-published-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo(Path.Combine(root, "scripts", "serve"))
         {
             WorkingDirectory = root,
@@ -63,7 +71,7 @@ public sealed class PublishedSeva : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start scripts/serve.");
-        var seva = new PublishedSeva(process, new Uri($"http://127.0.0.1:{port}/"), data);
+        var seva = new PublishedSeva(process, new Uri($"http://127.0.0.1:{port}/"), data, ownsDataDirectory: dataDirectory is null);
         process.OutputDataReceived += (_, e) => seva.Append(e.Data);
         process.ErrorDataReceived += (_, e) => seva.Append(e.Data);
         process.BeginOutputReadLine();
@@ -172,6 +180,25 @@ public sealed class PublishedSeva : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary><c>kill -9</c>: the process gets no chance to save anything.</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill(); // SIGKILL on Linux; scripts/serve execs dotnet, so this is Seva itself
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Sends SIGTERM (what systemd or docker stop send) and waits for the process to exit.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)
@@ -181,6 +208,11 @@ public sealed class PublishedSeva : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

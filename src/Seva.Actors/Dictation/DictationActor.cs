@@ -16,6 +16,13 @@ namespace Seva.Actors.Dictation;
 /// host for a turn (<c>requestTurn</c>), in which <see cref="DrainResultsAsync"/> applies them.</remarks>
 public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 {
+    /// <summary>How much audio may wait in buffers before it is handed to storage: with LAME's own
+    /// lookahead (about 0.1 s) a crash loses less than a second.</summary>
+    private static readonly TimeSpan AudioFlushInterval = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>How long ending a session waits for its record to be saved before it completes anyway.</summary>
+    private static readonly TimeSpan OutcomeSaveWait = TimeSpan.FromSeconds(2);
+
     private readonly DictationDependencies _deps;
     private readonly Action<Func<Task>> _requestTurn;
     private readonly Channel<RecognitionResult> _pending = Channel.CreateUnbounded<RecognitionResult>();
@@ -39,6 +46,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     private IAudioWriter? _audio;
     private string? _audioKey;
     private string? _audioError;
+    private long _samplesSinceAudioFlush;
     private volatile Exception? _engineFailure;
     private long _lastActivityTimestamp;
 
@@ -123,6 +131,10 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         var now = _deps.Time.GetUtcNow().UtcDateTime;
         _userId = start.UserId;
         _transcriptionId = Guid.CreateVersion7();
+
+        // The audio object exists before the record, so the record names it from the first byte and a crash
+        // leaves the audio attached to its (then FAILED) record.
+        await OpenAudioAsync(AudioKey.Create(start.UserId, now, _transcriptionId), cancellationToken);
         var record = new TranscriptionRecord
         {
             Id = _transcriptionId,
@@ -133,6 +145,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             Specialty = start.Specialty,
             SampleRate = _sampleRate,
             IsStreaming = start.IsStreaming,
+            AudioKey = _audioKey,
         };
         try
         {
@@ -142,23 +155,13 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         {
             _deps.Logger.LogError(ex, "Could not create the record of session {SessionId}", SessionId);
             await _stream.DisposeAsync();
+            await DiscardAudioAsync();
             throw new DictationException(new DictationError(DictationErrorCodes.DatabaseError, "Could not create the transcription record. Please try again.", Recoverable: false, RetryAfter: 5));
         }
 
         _resampler = new Resampler(_sampleRate, _deps.Engine.SampleRate);
         _encoder = new Mp3Encoder(_sampleRate, Mp3Encoder.BitrateFor(_sampleRate));
         _maxSamples = (long)(_deps.Options.MaxRecording.TotalSeconds * _sampleRate);
-        var key = AudioKey.Create(start.UserId, now, _transcriptionId);
-        try
-        {
-            _audio = await _deps.Audio.CreateAsync(key, cancellationToken);
-            _audioKey = key;
-        }
-        catch (AudioStoreException ex)
-        {
-            ReportAudioFailure(ex);
-        }
-
         _state = State.Active;
         Touch();
         _deps.Logger.LogInformation("Dictation {SessionId} started for {UserId} at {SampleRate} Hz", SessionId, start.UserId, _sampleRate);
@@ -312,6 +315,11 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             {
                 var bytes = _encoder!.Encode(samples.AsSpan(0, count), mp3);
                 await WriteAudioAsync(mp3.AsMemory(0, bytes), cancellationToken);
+                _samplesSinceAudioFlush += count;
+                if (_audio is not null && _samplesSinceAudioFlush >= _sampleRate * AudioFlushInterval.TotalSeconds)
+                {
+                    await FlushAudioAsync(cancellationToken);
+                }
             }
         }
         finally
@@ -343,9 +351,82 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         }
         catch (AudioStoreException ex)
         {
+            await DisableAudioAsync(ex);
+        }
+    }
+
+    private async Task OpenAudioAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _audio = await _deps.Audio.CreateAsync(key, cancellationToken);
+            _audioKey = key;
+        }
+        catch (AudioStoreException ex)
+        {
             ReportAudioFailure(ex);
-            await _audio.DisposeAsync();
-            _audio = null;
+        }
+    }
+
+    /// <summary>Hands what was written to storage, so a crash loses at most <see cref="AudioFlushInterval"/>
+    /// (plus the few frames LAME holds to encode the next one).</summary>
+    private async Task FlushAudioAsync(CancellationToken cancellationToken)
+    {
+        _samplesSinceAudioFlush = 0;
+        try
+        {
+            await _audio!.FlushAsync(cancellationToken);
+        }
+        catch (AudioStoreException ex)
+        {
+            await DisableAudioAsync(ex);
+        }
+    }
+
+    /// <summary>Audio storage failed (a full disk): the session goes on without it, reported once.</summary>
+    private async Task DisableAudioAsync(AudioStoreException ex)
+    {
+        ReportAudioFailure(ex);
+        var audio = _audio;
+        _audio = null; // cleared first: a writer that failed is never used again
+        await DisposeQuietlyAsync(audio);
+    }
+
+    /// <summary>The record could not be created: the session never existed, so neither does its audio.</summary>
+    private async Task DiscardAudioAsync()
+    {
+        var audio = _audio;
+        _audio = null;
+        await DisposeQuietlyAsync(audio);
+        if (_audioKey is not null)
+        {
+            try
+            {
+                await _deps.Audio.DeleteAsync(_audioKey, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or AudioStoreException)
+            {
+                _deps.Logger.LogWarning(ex, "Could not delete the audio {AudioKey} of a session that did not start", _audioKey);
+            }
+        }
+    }
+
+    private async Task DisposeQuietlyAsync(IAudioWriter? audio)
+    {
+        if (audio is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await audio.DisposeAsync();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ObjectDisposedException or AudioStoreException)
+        {
+            // Disposing writes out what the writer still buffers, which fails as the write did (the disk is
+            // still full). That tail is lost with the rest of the audio; the session must not be.
+            _deps.Logger.LogDebug(ex, "Closing the failed audio of session {SessionId} failed too", SessionId);
         }
     }
 
@@ -370,6 +451,22 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         }
 
         _state = State.Finishing;
+        try
+        {
+            return await FinishCoreAsync(reason, cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            // Never left Finishing: a later end, timeout or shutdown would wait for a completion that never comes.
+            _deps.Logger.LogError(ex, "Finishing session {SessionId} failed", SessionId);
+            _state = State.Finished;
+            _completion.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async Task<DictationCompleted> FinishCoreAsync(DictationError? reason, CancellationToken cancellationToken)
+    {
         using var activity = SevaTelemetry.ActivitySource.StartActivity("dictation.finish");
         activity?.SetTag("seva.session_id", SessionId);
         activity?.SetTag("seva.reason", reason?.Code ?? "session_end");
@@ -478,34 +575,34 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
                 ReportAudioFailure(ex);
             }
 
-            await _audio.DisposeAsync();
+            var audio = _audio;
             _audio = null;
+            await DisposeQuietlyAsync(audio);
         }
 
         _encoder?.Dispose();
         _encoder = null;
     }
 
+    /// <summary>Saves the outcome; the store retries with backoff until the database takes it. The session
+    /// waits only <see cref="OutcomeSaveWait"/>: it completes (client told, slot freed) even while the
+    /// database is down, and the record is written when the database is back.</summary>
     private async Task SaveOutcomeAsync(string status, TranscriptionOutcome outcome, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var saving = _deps.Records.FinishAsync(_transcriptionId, status, outcome, CancellationToken.None);
+        try
         {
-            try
-            {
-                await _deps.Records.FinishAsync(_transcriptionId, status, outcome, cancellationToken);
-                return;
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException && attempt < 3)
-            {
-                _deps.Logger.LogWarning(ex, "Saving the outcome of session {SessionId} failed (attempt {Attempt}); retrying", SessionId, attempt);
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt), _deps.Time, cancellationToken);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                _deps.Logger.LogError(ex, "Saving the outcome of session {SessionId} failed", SessionId);
-                Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the finished transcription record.", Recoverable: false)));
-                return;
-            }
+            await saving.WaitAsync(OutcomeSaveWait, _deps.Time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _deps.Logger.LogWarning("The outcome of session {SessionId} is not saved yet; it is retried until the database takes it", SessionId);
+            Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "The database is unavailable: the transcription is kept and saved as soon as it is back.", Recoverable: true)));
+        }
+        catch (Exception ex)
+        {
+            _deps.Logger.LogError(ex, "Saving the outcome of session {SessionId} failed", SessionId);
+            Publish(f => f.OnError(new DictationError(DictationErrorCodes.DatabaseError, "Could not save the finished transcription record.", Recoverable: false)));
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Hosting;
 using Seva.Actors.Speech.PocketSphinx;
 using Seva.Actors.Storage;
 
@@ -21,6 +22,8 @@ public static class DictationExtensions
         services.AddSingleton<DictationSessions>();
         services.AddSingleton<UploadTranscriber>();
         services.AddHostedService<IdleSessionSweeper>();
+        services.AddSevaShutdown();
+        services.AddHostedService<SessionsShutdown>();
         return services;
     }
 
@@ -36,5 +39,23 @@ public static class DictationExtensions
                 sessions.TimeOutIdleSessions();
             }
         }
+    }
+
+    /// <summary>Ends every open session when the host starts stopping (SIGTERM), before the server waits
+    /// for requests: a socket's request lasts as long as its session, so the sessions end first.</summary>
+    private sealed class SessionsShutdown(DictationSessions sessions, IOptions<ShutdownOptions> options) : IHostedLifecycleService
+    {
+        public Task StoppingAsync(CancellationToken cancellationToken) =>
+            sessions.EndAllAsync(options.Value.ShutdownTimeout, cancellationToken);
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

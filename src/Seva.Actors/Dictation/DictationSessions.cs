@@ -22,7 +22,11 @@ public sealed class DictationSessions(
 {
     private readonly ConcurrentDictionary<string, DictationSession> _active = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<DictationSessions>();
+    /// <summary>How long disposing waits for sessions when no shutdown ended them first.</summary>
+    private static readonly TimeSpan DisposeWait = TimeSpan.FromSeconds(10);
+
     private int _reserved;
+    private volatile bool _endedAll;
 
     public int ActiveCount => _active.Count;
 
@@ -175,10 +179,24 @@ public sealed class DictationSessions(
         }
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Ends every open session (as when its client leaves: text and audio kept, record FAILED),
+    /// all at once, waiting at most <paramref name="timeout"/>. A session still busy after it keeps what
+    /// was saved so far; the next start marks its record FAILED.</summary>
+    public async Task EndAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
     {
-        // Shutting down: finalise every running session so its audio and text are kept.
-        foreach (var session in _active.Values)
+        _endedAll = true;
+        var open = _active.Values.ToList();
+        var ending = open.Select(EndAsync).ToList();
+        try
+        {
+            await Task.WhenAll(ending).WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _logger.LogWarning("{Count} of {Open} sessions did not end in time; their records keep what was saved", ending.Count(t => !t.IsCompleted), open.Count);
+        }
+
+        static async Task EndAsync(DictationSession session)
         {
             try
             {
@@ -186,8 +204,18 @@ public sealed class DictationSessions(
             }
             catch (ObjectDisposedException)
             {
-                // already closed
+                // it ended on its own meanwhile
             }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // The host's shutdown already ended the sessions within Seva:ShutdownTimeout; without that host
+        // (tests), sessions are ended here, with a bound all the same.
+        if (!_endedAll)
+        {
+            await EndAllAsync(DisposeWait, CancellationToken.None);
         }
     }
 
@@ -197,14 +225,18 @@ public sealed class DictationSessions(
         {
             await session.Actor.Completion;
         }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Session {SessionId} ended with an error", session.SessionId);
+        }
         finally
         {
+            // Whatever ended it, the slot is freed.
             SevaTelemetry.ActiveDictations.Add(-1);
+            _active.TryRemove(session.SessionId, out _);
+            Interlocked.Decrement(ref _reserved);
+            session.Mailbox.Close();
         }
-
-        _active.TryRemove(session.SessionId, out _);
-        Interlocked.Decrement(ref _reserved);
-        session.Mailbox.Close();
     }
 }
 

@@ -1,5 +1,9 @@
+using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 
 namespace Seva.Actors.Storage;
 
@@ -7,10 +11,12 @@ namespace Seva.Actors.Storage;
 /// <remarks>Writes go through one queue, one at a time: SQLite takes one writer anyway, so concurrent
 /// sessions would only wait on its lock (or fail with "database is locked") and each hold a connection
 /// with its own page cache. Reads run directly.</remarks>
-public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts, TimeProvider time)
+public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts, TimeProvider time, ILogger<TranscriptionStore> logger) : IDisposable
 {
     private readonly Channel<Func<Task>> _writes = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ResiliencePipeline _untilSaved = UntilSaved(time, logger);
     private Task? _writer;
 
     public Task CreateAsync(TranscriptionRecord record, CancellationToken cancellationToken) =>
@@ -20,9 +26,47 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
     public Task SaveProgressAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken) =>
         WriteAsync(() => SaveProgressNowAsync(id, transcript, wordCount, durationSeconds, cancellationToken));
 
-    /// <summary>Moves an IN_PROGRESS record to COMPLETED or FAILED with its final text and audio.</summary>
-    public Task FinishAsync(Guid id, string status, TranscriptionOutcome outcome, CancellationToken cancellationToken) =>
-        WriteAsync(() => FinishNowAsync(id, status, outcome, cancellationToken));
+    /// <summary>Moves an IN_PROGRESS record to COMPLETED or FAILED with its final text and audio. A database
+    /// fault (locked, read-only, full, missing) is retried with backoff until the write succeeds or the
+    /// store stops: the task completes when the record is saved, however long the database is away.</summary>
+    public async Task FinishAsync(Guid id, string status, TranscriptionOutcome outcome, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+
+        // Each attempt takes its own place in the write queue, and the backoff waits outside it, so other
+        // sessions' writes are not held up behind a record that cannot be saved yet.
+        await _untilSaved.ExecuteAsync(
+            async token => await WriteAsync(() => FinishNowAsync(id, status, outcome, token)),
+            linked.Token);
+    }
+
+    /// <summary>Retries database faults with exponential backoff (200 ms up to 10 s, jittered), without a
+    /// limit: the caller decides how long to wait, the write goes on until it succeeds or the store stops.</summary>
+    private static ResiliencePipeline UntilSaved(TimeProvider time, ILogger logger) =>
+        new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<DbException>().Handle<DbUpdateException>().Handle<IOException>(),
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(200),
+                MaxDelay = TimeSpan.FromSeconds(10),
+                MaxRetryAttempts = int.MaxValue,
+                OnRetry = args =>
+                {
+                    logger.LogWarning(args.Outcome.Exception, "Saving a finished transcription failed (attempt {Attempt}); retrying in {Delay}", args.AttemptNumber + 1, args.RetryDelay);
+                    return default;
+                },
+            })
+            .Build();
+
+    /// <summary>Stops retrying saves still waiting for the database (at shutdown); their records stay
+    /// IN_PROGRESS with the text last saved, and the next start marks them FAILED.</summary>
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     /// <summary>Records left IN_PROGRESS by a crash can never finish: mark them FAILED, keeping their text.</summary>
     public async Task<int> FailAbandonedAsync(CancellationToken cancellationToken)

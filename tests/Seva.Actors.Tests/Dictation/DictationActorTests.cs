@@ -191,38 +191,6 @@ public sealed class DictationActorTests(EngineFixture fixture)
         Assert.Equal("kept words", record.TranscriptText);
     }
 
-    /// <summary>An audio store whose writes fail after some bytes, as a full disk or lost bucket would.</summary>
-    private sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes) : IAudioStore
-    {
-        public async Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken) =>
-            new Writer(await inner.CreateAsync(key, cancellationToken), failAfterBytes);
-
-        public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
-
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-        private sealed class Writer(IAudioWriter inner, int failAfterBytes) : IAudioWriter
-        {
-            private int _written;
-
-            public string Key => inner.Key;
-
-            public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
-            {
-                _written += data.Length;
-                return _written > failAfterBytes
-                    ? throw new AudioStoreException("disk full")
-                    : inner.WriteAsync(data, cancellationToken);
-            }
-
-            public Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-            public Task CompleteAsync(CancellationToken cancellationToken) => inner.CompleteAsync(cancellationToken);
-
-            public ValueTask DisposeAsync() => inner.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task EndingWithAudioStillQueued_FinalsGoOutAsTheyAreDecoded_NotAllWhenTheQueueIsDone()
     {

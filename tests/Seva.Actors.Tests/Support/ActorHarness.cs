@@ -24,7 +24,7 @@ public sealed class ActorHarness : IAsyncDisposable
             db.Database.Migrate();
         }
 
-        Records = new TranscriptionStore(Contexts, Time);
+        Records = new TranscriptionStore(Contexts, Time, NullLogger<TranscriptionStore>.Instance);
         FileAudio = new FileAudioStore(storage);
         Metrics = new SpeechMetrics(Time);
         Sessions = new DictationSessions(engine, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
@@ -65,6 +65,7 @@ public sealed class ActorHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Sessions.DisposeAsync();
+        Records.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
     }

@@ -29,7 +29,7 @@ public sealed class DictationPageTests : IAsyncLifetime
         _bunit.Services.AddSingleton(TimeProvider.System);
         _bunit.Services.AddSingleton(new DictationSessions(
             new UnusedEngine(),
-            new TranscriptionStore(new UnusedDatabase(), TimeProvider.System),
+            new TranscriptionStore(new UnusedDatabase(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptionStore>.Instance),
             new FileAudioStore(options),
             Options.Create(new DictationOptions()),
             TimeProvider.System,

@@ -33,11 +33,15 @@ public sealed class DictationClient : IAsyncDisposable
 
     public string FinalText => string.Join(' ', Finals.Select(f => (string)f["text"]!));
 
-    public static async Task<DictationClient> ConnectAsync(SevaServer server, string key = SevaServer.AliceKey)
+    public static Task<DictationClient> ConnectAsync(SevaServer server, string key = SevaServer.AliceKey) =>
+        ConnectAsync(server.StreamUri(), key);
+
+    /// <summary>Connects to any Seva's stream endpoint (e.g. a separate process) with an API key.</summary>
+    public static async Task<DictationClient> ConnectAsync(Uri streamUri, string key)
     {
         var client = new DictationClient();
         client._socket.Options.SetRequestHeader("Authorization", "Bearer " + key);
-        await client._socket.ConnectAsync(server.StreamUri(), CancellationToken.None);
+        await client._socket.ConnectAsync(streamUri, CancellationToken.None);
         client._reader = client.ReadLoopAsync();
         return client;
     }
