@@ -82,7 +82,7 @@ public sealed class CookieOriginTests() : ServerTest(DemoUser())
 
             // A listener's link may be opened from any page: the cookie gives a listener nothing.
             using var listener = Socket(cookies, ForeignOrigin);
-            await listener.ConnectAsync(BroadcastUri(Server, $"sessionId={(string?)created["sessionId"]}&targetLanguage=en"), CancellationToken.None);
+            await listener.ConnectAsync(BroadcastUri(Server, $"sessionId={(string?)created["sessionId"]}&targetLanguage=es"), CancellationToken.None);
             var joined = await ReceiveUntilAsync(listener, m => (string?)m["type"] is "sessionJoined" or "error", TimeSpan.FromSeconds(10));
             Assert.Equal("sessionJoined", (string?)joined["type"]);
         }
@@ -131,11 +131,20 @@ public sealed class AllowedOriginsTests
         Assert.Equal(WebSocketState.Open, socket.State);
     }
 
-    [Fact]
-    public void StartUp_Fails_NamingTheSetting_WhenAnAllowedOriginIsNotAnOrigin()
+    [Theory]
+    [InlineData("https://intranet.example.org/app")]
+    [InlineData("intranet.example.org")]
+    [InlineData("ftp://intranet.example.org")]
+    public void AnAllowedOriginThatIsNotAnOrigin_FailsValidation_NamingTheSetting(string origin)
     {
-        var failure = Assert.ThrowsAny<Exception>(() => new SevaServer(new Dictionary<string, string?> { ["Seva:AllowedOrigins:0"] = "https://intranet.example.org/app" }));
+        var options = new Seva.Web.Features.Security.AllowedOriginsOptions();
+        options.AllowedOrigins.Add("https://ok.example.org:8443");
+        options.AllowedOrigins.Add(origin);
 
-        Assert.Contains("Seva:AllowedOrigins:0", failure.ToString(), StringComparison.Ordinal);
+        var result = new Seva.Web.Features.Security.AllowedOriginsOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains("Seva:AllowedOrigins:1", result.FailureMessage, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seva:AllowedOrigins:0", result.FailureMessage, StringComparison.Ordinal);
     }
 }
