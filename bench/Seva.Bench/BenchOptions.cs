@@ -22,6 +22,7 @@ internal sealed record BenchOptions
           --idle-decoders N  decoders the started server keeps loaded between sessions (default 64,
                            so decoders stay loaded across runs and session memory can be told apart)
           --url URL --key KEY   measure a running Seva instead of starting one
+          --metrics-key KEY  that Seva's Seva:Metrics:AdminKey (its /metrics needs it)
           --json [PATH]    also write the figures as JSON (to PATH, or '-' for standard output)
         """;
 
@@ -55,6 +56,8 @@ internal sealed record BenchOptions
 
     public string? Key { get; init; }
 
+    public string? MetricsKey { get; init; }
+
     public string? Json { get; init; }
 
     public bool Help { get; init; }
@@ -84,6 +87,7 @@ internal sealed record BenchOptions
                 "--idle-decoders" => o with { IdleDecoders = Int() },
                 "--url" => o with { Url = new Uri(Next()) },
                 "--key" => o with { Key = Next() },
+                "--metrics-key" => o with { MetricsKey = Next() },
                 "--json" => o with { Json = i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal) ? Next() : "-" },
                 "-h" or "--help" => o with { Help = true },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'.\n{Usage}"),

@@ -183,13 +183,13 @@ internal static class BroadcastBench
     }
 
     private static async Task<double> TranslationsAsync(SevaServer server) =>
-        PrometheusScrape.Parse(await server.Http.GetStringAsync("/metrics")).Sum("seva_broadcast_translations_total");
+        PrometheusScrape.Parse(await server.ScrapeAsync()).Sum("seva_broadcast_translations_total");
 
     private static async Task<int> ListenersAsync(SevaServer server) =>
-        (int)PrometheusScrape.Parse(await server.Http.GetStringAsync("/metrics")).Sum("seva_broadcast_listeners");
+        (int)PrometheusScrape.Parse(await server.ScrapeAsync()).Sum("seva_broadcast_listeners");
 
     private static async Task<int> SlowClientsAsync(SevaServer server, string kind) =>
-        (int)PrometheusScrape.Parse(await server.Http.GetStringAsync("/metrics")).Sum("seva_broadcast_slow_clients_total", ("kind", kind));
+        (int)PrometheusScrape.Parse(await server.ScrapeAsync()).Sum("seva_broadcast_slow_clients_total", ("kind", kind));
 
     /// <summary>A socket with a 4 KiB receive buffer that is never read.</summary>
     private static async Task<ClientWebSocket> ConnectUnreadAsync(Uri uri)

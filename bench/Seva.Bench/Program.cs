@@ -31,7 +31,7 @@ if (options.Mode is "all" or "accuracy")
 {
     await using var server = options.Url is null
         ? await SevaServer.StartAsync(options.IdleDecoders, log)
-        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"), options.MetricsKey);
     var accuracy = await AccuracyBench.RunAsync(server, options.Parallel, log);
     output["accuracy"] = accuracy;
     Report.PrintAccuracy(accuracy);
@@ -43,7 +43,7 @@ if (options.Mode is "all" or "burst")
     var decoderBytes = engineReport?.DecoderBytes ?? await MeasureDecoderBytesAsync();
     await using var server = options.Url is null
         ? await SevaServer.StartAsync(idleDecoders: Math.Max(2, options.WarmDecoders), log, options.WarmDecoders)
-        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"), options.MetricsKey);
     var streams = options.Mode == "burst" ? options.Streams : 16;
     log.WriteLine($"burst: {streams} sessions opened {options.Spacing:0.###} s apart ...");
     var burst = await LoadRun.RunAsync(server, corpus, streams, options.Sentences, decoderBytes, CancellationToken.None, options.Spacing);
@@ -57,7 +57,7 @@ if (options.Mode is "all" or "broadcast")
 {
     await using var server = options.Url is null
         ? await SevaServer.StartAsync(idleDecoders: 2, log)
-        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"), options.MetricsKey);
     var broadcast = await BroadcastBench.RunAsync(server, corpus, options.Listeners, options.Slow, sentences: 16, log);
     output["broadcast"] = broadcast;
     Report.PrintBroadcast(broadcast);
@@ -69,7 +69,7 @@ if (options.Mode is "all" or "load" or "ramp")
     var decoderBytes = engineReport?.DecoderBytes ?? await MeasureDecoderBytesAsync();
     await using var server = options.Url is null
         ? await SevaServer.StartAsync(options.IdleDecoders, log)
-        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"));
+        : await SevaServer.ConnectAsync(options.Url, options.Key ?? throw new ArgumentException("--url needs --key"), options.MetricsKey);
     var runs = new List<LoadReport>();
     if (options.Mode == "load")
     {

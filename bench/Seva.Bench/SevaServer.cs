@@ -14,10 +14,13 @@ internal sealed class SevaServer : IAsyncDisposable
     private readonly Process? _process;
     private readonly string? _dataDirectory;
 
-    private SevaServer(Uri url, string key, Process? process, string? dataDirectory)
+    private readonly string? _metricsKey;
+
+    private SevaServer(Uri url, string key, string? metricsKey, Process? process, string? dataDirectory)
     {
         Url = url;
         Key = key;
+        _metricsKey = metricsKey;
         _process = process;
         _dataDirectory = dataDirectory;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
@@ -34,7 +37,9 @@ internal sealed class SevaServer : IAsyncDisposable
 
     public Uri StreamUri => new UriBuilder(Url) { Scheme = Url.Scheme == "https" ? "wss" : "ws", Path = "/api/v1/dictation/stream" }.Uri;
 
-    public static Task<SevaServer> ConnectAsync(Uri url, string key) => Task.FromResult(new SevaServer(url, key, null, null));
+    /// <summary>A running Seva; <paramref name="metricsKey"/> is its Seva:Metrics:AdminKey (figures read
+    /// from /metrics are missing without it).</summary>
+    public static Task<SevaServer> ConnectAsync(Uri url, string key, string? metricsKey) => Task.FromResult(new SevaServer(url, key, metricsKey, null, null));
 
     /// <summary>Starts the Seva.Web build next to this bench (Release preferred) with its own data directory.</summary>
     public static async Task<SevaServer> StartAsync(int idleDecoders, TextWriter log, int warmDecoders = 2)
@@ -47,6 +52,7 @@ internal sealed class SevaServer : IAsyncDisposable
             .FirstOrDefault() ?? throw new InvalidOperationException("Seva.Web is not built: run `dotnet build -c Release` first.");
         var port = FreePort();
         var key = "bench-" + Convert.ToHexString(Guid.NewGuid().ToByteArray());
+        var metricsKey = "bench-metrics-" + Convert.ToHexString(Guid.NewGuid().ToByteArray());
         var data = Path.Combine(Path.GetTempPath(), "seva-bench-" + Guid.NewGuid().ToString("N"));
         var start = new ProcessStartInfo("dotnet")
         {
@@ -60,6 +66,7 @@ internal sealed class SevaServer : IAsyncDisposable
         start.Environment["Seva__DataDirectory"] = data;
         start.Environment["Seva__ApiKeys__0__Key"] = key;
         start.Environment["Seva__ApiKeys__0__UserId"] = "bench";
+        start.Environment["Seva__Metrics__AdminKey"] = metricsKey;
         start.Environment["Seva__Dictation__MaxConcurrentSessions"] = "1000";
         start.Environment["Seva__Speech__PocketSphinx__IdleDecoders"] = idleDecoders.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["Seva__Speech__PocketSphinx__WarmDecoders"] = warmDecoders.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -70,7 +77,7 @@ internal sealed class SevaServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new SevaServer(new Uri($"http://127.0.0.1:{port}"), key, process, data);
+        var server = new SevaServer(new Uri($"http://127.0.0.1:{port}"), key, metricsKey, process, data);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (true)
         {
@@ -96,10 +103,20 @@ internal sealed class SevaServer : IAsyncDisposable
         }
     }
 
+    /// <summary>The Prometheus text of <c>/metrics</c>, read with the admin key as an operator's Prometheus does.</summary>
+    public async Task<string> ScrapeAsync()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _metricsKey ?? Key);
+        using var response = await Http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+
     /// <summary>Scrapes <c>/metrics</c>, the same instruments an operator's Prometheus reads.</summary>
     public async Task<ServerMetrics> MetricsAsync()
     {
-        var scrape = PrometheusScrape.Parse(await Http.GetStringAsync("/metrics"));
+        var scrape = PrometheusScrape.Parse(await ScrapeAsync());
         return new ServerMetrics(
             (int)scrape.Sum("seva_dictation_sessions_active"),
             (int)scrape.Sum("seva_decoders_loaded"),

@@ -3,18 +3,21 @@ using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
+using Seva.Web.Features.Security;
 using Seva.Web.Features.Transcriptions;
 using Seva.Web.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddSevaUi();
+builder.AddSecurity();
 builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
 builder.AddBroadcast();
 
 var app = builder.Build();
+app.UseSecurity();
 app.UseSevaUi();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -54,7 +54,7 @@ public sealed class AccountsApiTests : ServerTest
             ["Seva:DemoUser:Password"] = "Demo-pass-123",
         });
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = server.BaseAddress };
-        var response = await SignInAsync(browser, "demo@example.com", "Demo-pass-123");
+        var response = await Browser.SignInAsync(browser, "demo@example.com", "Demo-pass-123");
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.EndsWith("dictation", response.Headers.Location!.ToString(), StringComparison.Ordinal);
 
@@ -79,7 +79,7 @@ public sealed class AccountsApiTests : ServerTest
             await using (var first = new SevaServer(settings))
             {
                 using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = cookies }) { BaseAddress = first.BaseAddress };
-                Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, "demo@example.com", "Demo-pass-123")).StatusCode);
+                Assert.Equal(HttpStatusCode.Redirect, (await Browser.SignInAsync(browser, "demo@example.com", "Demo-pass-123")).StatusCode);
             }
 
             Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "keys"), "key-*.xml"));
@@ -94,18 +94,5 @@ public sealed class AccountsApiTests : ServerTest
         {
             Directory.Delete(data, recursive: true);
         }
-    }
-
-    private static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string email, string password)
-    {
-        var form = await browser.GetStringAsync("/Account/Login");
-        var token = System.Text.RegularExpressions.Regex.Match(form, "name=\"__RequestVerificationToken\" value=\"([^\"]+)\"").Groups[1].Value;
-        return await browser.PostAsync("/Account/Login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["Input.Email"] = email,
-            ["Input.Password"] = password,
-            ["__RequestVerificationToken"] = token,
-            ["_handler"] = "login",
-        }));
     }
 }

@@ -52,6 +52,11 @@ public sealed class BroadcastOptions
     public TimeSpan MaxDuration { get; set; } = TimeSpan.FromHours(12);
 
     /// <summary>How often the speaker gets a status when nothing else prompted one.</summary>
+    /// <summary>A speaker socket that sends no createSession this long after connecting gets
+    /// CREATE_SESSION_TIMEOUT and is closed (1008).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan CreateSessionTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan StatusPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }

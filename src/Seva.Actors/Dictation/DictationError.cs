@@ -15,6 +15,7 @@ public static class DictationErrorCodes
     public const string InvalidAudioFormat = "INVALID_AUDIO_FORMAT";
     public const string InvalidSessionState = "INVALID_SESSION_STATE";
     public const string InvalidMessage = "INVALID_MESSAGE";
+    public const string SessionStartTimeout = "SESSION_START_TIMEOUT";
 }
 
 /// <summary>An error event: <paramref name="Recoverable"/> says whether the session goes on;
@@ -23,6 +24,9 @@ public sealed record DictationError(string Code, string Message, bool Recoverabl
 {
     public static DictationError SessionLimit(int retryAfter) =>
         new(DictationErrorCodes.SessionLimitExceeded, "Server is at capacity. Please try again in a few minutes.", Recoverable: false, retryAfter);
+
+    public static DictationError SessionStartTimeout(TimeSpan timeout) =>
+        new(DictationErrorCodes.SessionStartTimeout, $"No session_start within {timeout.TotalSeconds:0.#} s of connecting: closing. Send session_start first.", Recoverable: false);
 
     public static DictationError InvalidState(string message) =>
         new(DictationErrorCodes.InvalidSessionState, message, Recoverable: true);

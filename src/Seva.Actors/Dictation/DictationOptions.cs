@@ -22,6 +22,11 @@ public sealed class DictationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:10:00")]
     public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>A socket that sends no session_start this long after connecting gets
+    /// SESSION_START_TIMEOUT and is closed (1008), so idle sockets do not pile up.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
+    public TimeSpan SessionStartTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(30);
 

@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -20,6 +23,7 @@ public static class ServiceDefaultsExtensions
     public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy("Seva answers"), tags: [HealthTags.Live]);
 
@@ -47,8 +51,8 @@ public static class ServiceDefaultsExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
 
-        // Anonymous, as load balancers and scrapers call them; they name dependencies but hold no
-        // user data. The README's reverse-proxy example keeps them off the public side.
+        // Anonymous, as load balancers call them; they name dependencies but hold no user data. The
+        // README's reverse-proxy example keeps them off the public side.
         app.MapHealthChecks(LivePath, new HealthCheckOptions
         {
             Predicate = c => c.Tags.Contains(HealthTags.Live),
@@ -59,8 +63,35 @@ public static class ServiceDefaultsExtensions
             Predicate = c => c.Tags.Contains(HealthTags.Ready),
             ResponseWriter = WriteJsonAsync,
         });
-        app.MapPrometheusScrapingEndpoint(MetricsPath);
+        app.MapPrometheusScrapingEndpoint(MetricsPath, meterProvider: null, configureBranchedPipeline: scrape => scrape.Use(RequireAdminKeyAsync), optionsName: null);
         return app;
+    }
+
+    /// <summary>/metrics only for the configured admin key. Not for loopback either: the README's
+    /// reverse proxy is on loopback, so "from loopback" would mean "from anywhere".</summary>
+    private static async Task RequireAdminKeyAsync(HttpContext context, RequestDelegate next)
+    {
+        var adminKey = context.RequestServices.GetRequiredService<IOptions<MetricsOptions>>().Value.AdminKey;
+        if (string.IsNullOrEmpty(adminKey))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsJsonAsync(new { error = "metrics_disabled", message = "Metrics are read with an admin key: set Seva:Metrics:AdminKey and send 'Authorization: Bearer <key>'." });
+            return;
+        }
+
+        var header = context.Request.Headers.Authorization.ToString();
+        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
+
+        // Compared by hash in constant time: how long the check takes says nothing about the key.
+        if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(adminKey))))
+        {
+            context.Response.StatusCode = presented.Length == 0 ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            await context.Response.WriteAsJsonAsync(new { error = "metrics_forbidden", message = "Metrics need the admin key (Seva:Metrics:AdminKey) as 'Authorization: Bearer <key>'; API keys do not open them." });
+            return;
+        }
+
+        await next(context);
     }
 
     private static bool IsTelemetryPath(PathString path) =>

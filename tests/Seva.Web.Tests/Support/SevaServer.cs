@@ -11,6 +11,7 @@ public sealed class SevaServer : WebApplicationFactory<Program>
 {
     public const string AliceKey = "alice-key-0123456789abcdef";
     public const string BobKey = "bob-key-0123456789abcdef00";
+    public const string MetricsKey = "metrics-admin-key-0123456789";
 
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
@@ -25,6 +26,7 @@ public sealed class SevaServer : WebApplicationFactory<Program>
             ["Seva:ApiKeys:0:UserId"] = "alice@example.com",
             ["Seva:ApiKeys:1:Key"] = BobKey,
             ["Seva:ApiKeys:1:UserId"] = "bob",
+            ["Seva:Metrics:AdminKey"] = MetricsKey,
             ["Seva:Speech:PocketSphinx:IdleDecoders"] = "1",
             ["Seva:Speech:PocketSphinx:WarmDecoders"] = "1",
         };

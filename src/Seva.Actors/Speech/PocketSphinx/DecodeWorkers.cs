@@ -54,12 +54,19 @@ internal sealed class DecodeWorkers : IDisposable
     {
         _stopping = true;
         _signal.Release(_threads.Length);
+        var joined = true;
         foreach (var thread in _threads)
         {
-            thread.Join(TimeSpan.FromSeconds(5));
+            joined &= thread.Join(TimeSpan.FromSeconds(5));
         }
 
-        _signal.Dispose();
+        // A worker still loading its accurate decoder (slow on a busy machine) reaches Wait later: the
+        // releases above let it through to see _stopping, but a disposed semaphore would throw on its
+        // thread and take the process down (seen when a test server stops right after starting).
+        if (joined)
+        {
+            _signal.Dispose();
+        }
     }
 
     private void Run()

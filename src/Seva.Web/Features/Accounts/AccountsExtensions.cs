@@ -12,6 +12,12 @@ namespace Seva.Web.Features.Accounts;
 
 public static class AccountsExtensions
 {
+    /// <summary>Wrong passwords in a row that lock an account.</summary>
+    public const int MaxFailedSignIns = 5;
+
+    /// <summary>How long a locked account stays locked.</summary>
+    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(15);
+
     /// <summary>ASP.NET Core Identity on Seva's database: cookie sign-in for the pages, users' API keys,
     /// and the optional demo account.</summary>
     public static WebApplicationBuilder AddAccounts(this WebApplicationBuilder builder)
@@ -54,6 +60,12 @@ public static class AccountsExtensions
                 options.User.RequireUniqueEmail = true;
                 options.Password.RequireNonAlphanumeric = false;
                 options.Password.RequiredLength = 8;
+
+                // Password guessing: the fifth wrong password in a row locks the account for a while
+                // (the sign-in rate limit, Seva:SignInRateLimit, slows guessing across accounts).
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
+                options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
             })
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddSignInManager()

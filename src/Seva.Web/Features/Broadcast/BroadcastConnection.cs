@@ -26,6 +26,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private readonly RateLimiter _audio;
     private LiveBroadcast? _broadcast;
     private bool _isSpeaker;
+    private volatile bool _creating;
     private int _dropped;
     private long _violationsSince;
     private long _lastViolation;
@@ -80,10 +81,27 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     }
 
     /// <summary>A speaker: waits for createSession, then audio and controls.</summary>
-    public Task RunSpeakerAsync(CancellationToken aborted)
+    public async Task RunSpeakerAsync(CancellationToken aborted)
     {
         _isSpeaker = true;
-        return RunAsync(aborted);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var deadline = CreateSessionDeadlineAsync(done.Token);
+        try
+        {
+            await RunAsync(aborted);
+        }
+        finally
+        {
+            await done.CancelAsync();
+            try
+            {
+                await deadline;
+            }
+            catch (OperationCanceledException)
+            {
+                // the connection ended first
+            }
+        }
     }
 
     /// <summary>A listener: joins <paramref name="sessionId"/> in <paramref name="language"/> at once.</summary>
@@ -138,6 +156,7 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
                 var (type, length, tooLong) = await ReceiveAsync(buffer, aborted);
                 if (type == WebSocketMessageType.Close)
                 {
+                    _outbox.CloseAfterQueued(); // completes the close handshake with 1000
                     break;
                 }
 
@@ -173,6 +192,23 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
                 // the client is gone
             }
         }
+    }
+
+    /// <summary>A speaker socket that never creates a broadcast would hold a connection for nothing: after
+    /// <see cref="BroadcastOptions.CreateSessionTimeout"/> it gets CREATE_SESSION_TIMEOUT (408) and a 1008
+    /// close, and is cut off if it does not answer the close.</summary>
+    private async Task CreateSessionDeadlineAsync(CancellationToken cancellationToken)
+    {
+        await Task.Delay(_options.CreateSessionTimeout, _time, cancellationToken);
+        if (_broadcast is not null || _creating)
+        {
+            return;
+        }
+
+        SendError(new BroadcastError(408, "CREATE_SESSION_TIMEOUT", $"No createSession within {_options.CreateSessionTimeout.TotalSeconds:0.#} s of connecting: closing."), "createSession");
+        _outbox.CloseAfterQueued(WebSocketCloseStatus.PolicyViolation, "no createSession");
+        await Task.Delay(TimeSpan.FromSeconds(5), _time, cancellationToken);
+        _socket.Abort();
     }
 
     private async Task LeaveAsync()
@@ -303,7 +339,16 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
 
             var source = OptionalString(root, "sourceLanguage") ?? "en";
             var tier = OptionalString(root, "qualityTier") ?? "standard";
-            _broadcast = await _sessions.CreateAsync(_id, this, source, tier, aborted);
+            _creating = true;
+            try
+            {
+                _broadcast = await _sessions.CreateAsync(_id, this, source, tier, aborted);
+            }
+            finally
+            {
+                _creating = false;
+            }
+
             var state = await _broadcast.CallAsync(a => a.State);
             Send(new { type = "sessionCreated", sessionId = _broadcast.SessionId, sourceLanguage = source, broadcastState = BroadcastProtocol.State(state), timestamp = BroadcastProtocol.Timestamp(_time.GetUtcNow()) });
             return;

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Broadcast;
 using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.Security;
 
 namespace Seva.Web.Features.Broadcast;
 
@@ -31,7 +32,7 @@ public static class BroadcastEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, BroadcastSessions sessions, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, BroadcastSessions sessions, OriginPolicy origins, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -50,6 +51,14 @@ public static class BroadcastEndpoints
             {
                 context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                 await context.Response.WriteAsJsonAsync(new { error = "unauthorized", message = "Speakers need an API key ('Authorization: Bearer <key>' or '?access_token=<key>'); listeners join with ?sessionId=...&targetLanguage=..." });
+                return;
+            }
+
+            // A speaker signed in by cookie broadcasts as that user: only from Seva's own pages (or an
+            // allowed origin). Listeners need no check: they join anonymously, the cookie gives them nothing.
+            if (!key.Succeeded && !origins.IsAllowed(context.Request))
+            {
+                await OriginPolicy.Refusal(context.Request).ExecuteAsync(context);
                 return;
             }
         }

@@ -36,7 +36,7 @@ internal sealed class ClientOutbox(long budgetBytes)
             return false;
         }
 
-        if (!_messages.Writer.TryWrite(new Message(payload, type, Close: false)))
+        if (!_messages.Writer.TryWrite(new Message(payload, type, Close: null, CloseReason: null)))
         {
             Interlocked.Add(ref _queuedBytes, -payload.Length);
             return false;
@@ -45,10 +45,11 @@ internal sealed class ClientOutbox(long budgetBytes)
         return true;
     }
 
-    /// <summary>After what is queued, a normal close frame; nothing more is queued.</summary>
-    public void CloseAfterQueued()
+    /// <summary>After what is queued, a close frame (normal unless <paramref name="status"/> says
+    /// otherwise); nothing more is queued. Also the answer to a client's close frame.</summary>
+    public void CloseAfterQueued(WebSocketCloseStatus status = WebSocketCloseStatus.NormalClosure, string? reason = null)
     {
-        _messages.Writer.TryWrite(new Message(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Close, Close: true));
+        _messages.Writer.TryWrite(new Message(ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Close, status, reason));
         _messages.Writer.TryComplete();
     }
 
@@ -61,20 +62,26 @@ internal sealed class ClientOutbox(long budgetBytes)
         await foreach (var message in _messages.Reader.ReadAllAsync(cancellationToken))
         {
             Interlocked.Add(ref _queuedBytes, -message.Payload.Length);
-            if (socket.State != WebSocketState.Open)
+            if (message.Close is { } status)
             {
+                // Open: the server closes first; CloseReceived: the answer to the client's close frame
+                // (without one the client sees 1006, an abnormal end).
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(status, message.CloseReason ?? closeReason, cancellationToken);
+                }
+
                 continue;
             }
 
-            if (message.Close)
+            if (socket.State != WebSocketState.Open)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, closeReason, cancellationToken);
-                continue;
+                continue; // the client closed or is gone: what is left is of no use to it
             }
 
             await socket.SendAsync(message.Payload, message.Type, endOfMessage: true, cancellationToken);
         }
     }
 
-    private readonly record struct Message(ReadOnlyMemory<byte> Payload, WebSocketMessageType Type, bool Close);
+    private readonly record struct Message(ReadOnlyMemory<byte> Payload, WebSocketMessageType Type, WebSocketCloseStatus? Close, string? CloseReason);
 }

@@ -19,8 +19,12 @@ internal sealed class DictationConnection(
     TimeProvider time,
     ILogger logger) : IDictationFollower
 {
+    /// <summary>How long the writer may take to send what is queued (a close frame last) once the reader stops.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
     private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
     private DictationSession? _session;
+    private volatile bool _starting;
     private bool _ended;
     private volatile bool _superseded;
 
@@ -30,6 +34,7 @@ internal sealed class DictationConnection(
         var writer = WriteLoopAsync(stop.Token);
         var heartbeat = HeartbeatLoopAsync(stop.Token);
         var acks = AudioAckLoopAsync(stop.Token);
+        var deadline = SessionStartDeadlineAsync(stop);
         try
         {
             await ReadLoopAsync(stop.Token);
@@ -47,9 +52,12 @@ internal sealed class DictationConnection(
                 sessions.Detach(session, this);
             }
 
+            // What is queued goes out first (the answer to a client's close frame last), then the
+            // loops stop; a client that stopped reading does not hold the connection open.
             _outbound.Writer.TryComplete();
+            await Quietly(writer.WaitAsync(DrainTimeout, time, CancellationToken.None));
             await stop.CancelAsync();
-            await Task.WhenAll(Quietly(writer), Quietly(heartbeat), Quietly(acks));
+            await Task.WhenAll(Quietly(writer), Quietly(heartbeat), Quietly(acks), Quietly(deadline));
         }
     }
 
@@ -81,6 +89,8 @@ internal sealed class DictationConnection(
                 var arrived = time.GetTimestamp();
                 if (type == WebSocketMessageType.Close)
                 {
+                    // Complete the close handshake (1000): without it the client sees 1006, an abnormal end.
+                    _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.NormalClosure));
                     return;
                 }
 
@@ -185,14 +195,23 @@ internal sealed class DictationConnection(
                     throw new DictationException(DictationError.InvalidState("A session is already running on this connection: one session per socket."));
                 }
 
-                var (session, started) = await sessions.StartOrResumeAsync(
-                    new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary),
-                    this,
-                    OnSuperseded,
-                    cancellationToken);
-                _session = session;
-                Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, started.Resumed, started.ReceivedBytes, Now));
-                session.Attach(this); // after the ack: a resumed client gets the finals it missed next
+                _starting = true;
+                try
+                {
+                    var (session, started) = await sessions.StartOrResumeAsync(
+                        new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary),
+                        this,
+                        OnSuperseded,
+                        cancellationToken);
+                    _session = session;
+                    Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, started.Resumed, started.ReceivedBytes, Now));
+                    session.Attach(this); // after the ack: a resumed client gets the finals it missed next
+                }
+                finally
+                {
+                    _starting = false;
+                }
+
                 break;
 
             case SessionEnd end:
@@ -246,15 +265,20 @@ internal sealed class DictationConnection(
     {
         await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
         {
-            if (socket.State != WebSocketState.Open)
-            {
-                continue; // the client is gone; drop what it can no longer receive
-            }
-
             if (message.Close is { } close)
             {
-                await socket.CloseOutputAsync(close, close == WebSocketCloseStatus.NormalClosure ? "session complete" : "session ended", cancellationToken);
+                // Open: the server closes first; CloseReceived: the answer to the client's close frame.
+                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+                {
+                    await socket.CloseOutputAsync(close, CloseReason(close), cancellationToken);
+                }
+
                 continue;
+            }
+
+            if (socket.State != WebSocketState.Open)
+            {
+                continue; // the client closed or is gone; drop what it no longer wants
             }
 
             await socket.SendAsync(message.Json!, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
@@ -284,6 +308,31 @@ internal sealed class DictationConnection(
         }
     }
 
+    private static string CloseReason(WebSocketCloseStatus status) => status switch
+    {
+        WebSocketCloseStatus.NormalClosure => "session complete",
+        WebSocketCloseStatus.PolicyViolation => "no session_start",
+        _ => "session ended",
+    };
+
+    /// <summary>A socket that never starts a session would hold a connection for nothing: after
+    /// <see cref="DictationOptions.SessionStartTimeout"/> it gets SESSION_START_TIMEOUT and a 1008 close,
+    /// and if it does not answer the close, it is cut off.</summary>
+    private async Task SessionStartDeadlineAsync(CancellationTokenSource stop)
+    {
+        await Task.Delay(options.SessionStartTimeout, time, stop.Token);
+        if (_session is not null || _starting)
+        {
+            return;
+        }
+
+        SendError(DictationError.SessionStartTimeout(options.SessionStartTimeout));
+        _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.PolicyViolation));
+        await Task.Delay(DrainTimeout, time, stop.Token);
+        logger.LogInformation("Dictation socket without session_start did not answer the close: aborting it");
+        await stop.CancelAsync();
+    }
+
     private async Task HeartbeatLoopAsync(CancellationToken cancellationToken)
     {
         using var timer = new PeriodicTimer(options.HeartbeatInterval, time);
@@ -299,7 +348,7 @@ internal sealed class DictationConnection(
         {
             await task;
         }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException or TimeoutException)
         {
             // the socket is going away
         }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Seva.Actors.Dictation;
 using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.Security;
 
 namespace Seva.Web.Features.Dictation;
 
@@ -20,8 +21,9 @@ public static class DictationExtensions
         ArgumentNullException.ThrowIfNull(app);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
 
-        // Authorisation runs before the handler, so a request without a valid key gets 401 and no upgrade.
-        app.Map(StreamPath, HandleAsync).RequireAuthorization(ApiKeyExtensions.PolicyName);
+        // Authorisation runs before the handler, so a request without a valid key gets 401 and no upgrade;
+        // one the sign-in cookie authenticates from a page of another origin gets 403, also before it.
+        app.Map(StreamPath, HandleAsync).RequireAuthorization(ApiKeyExtensions.PolicyName).RequireAllowedOriginForCookies();
         return app;
     }
 

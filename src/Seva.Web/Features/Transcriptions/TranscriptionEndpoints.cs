@@ -1,6 +1,7 @@
 using Seva.Actors.Storage;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Dictation;
+using Seva.Web.Features.Security;
 
 namespace Seva.Web.Features.Transcriptions;
 
@@ -12,7 +13,7 @@ public static class TranscriptionEndpoints
     public static WebApplication MapTranscriptionsApi(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var group = app.MapGroup("/api/v1/transcriptions").RequireAuthorization(ApiKeyExtensions.PolicyName);
+        var group = app.MapGroup("/api/v1/transcriptions").RequireAuthorization(ApiKeyExtensions.PolicyName).RequireAllowedOriginForCookies();
         group.MapGet("/", ListAsync);
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/audio", GetAudioAsync);
