@@ -55,19 +55,23 @@ public sealed partial class SpeakerPage : IBroadcastClient
         }
     }
 
-    /// <summary>16-bit PCM at 16 kHz from the AudioWorklet.</summary>
+    private readonly CaptureOffset _captured = new();
+
+    /// <summary>16-bit PCM at 16 kHz from the AudioWorklet (dictation.js), starting at byte
+    /// <paramref name="offset"/> of the capture; resent bytes are dropped.</summary>
     [JSInvokable]
-    public async Task OnAudio(byte[] pcm)
+    public async Task OnAudio(byte[] pcm, long offset)
     {
         ArgumentNullException.ThrowIfNull(pcm);
-        if (_live is null)
+        var fresh = _captured.Take(pcm, offset, out _);
+        if (_live is null || fresh.IsEmpty)
         {
             return;
         }
 
         try
         {
-            await _live.AcceptAudioAsync(pcm, Time.GetTimestamp());
+            await _live.AcceptAudioAsync(fresh, Time.GetTimestamp());
         }
         catch (BroadcastException)
         {
@@ -108,6 +112,7 @@ public sealed partial class SpeakerPage : IBroadcastClient
         {
             _capture ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Dictation/dictation.js");
             _self ??= DotNetObjectReference.Create(this);
+            _captured.Reset();
             await _capture.InvokeAsync<double>("start", _self, 16000, 250, _levelId);
         }
         catch (JSException ex)

@@ -36,7 +36,7 @@ public sealed partial class DictationPage : IDictationFollower
     private TimeSpan _elapsed;
     private long _startedAt;
     private DictationSession? _session;
-    private long _captured; // bytes of this capture taken, to drop chunks the page resends
+    private readonly CaptureOffset _captured = new();
     private IJSObjectReference? _module;
     private DotNetObjectReference<DictationPage>? _self;
     private PeriodicTimer? _clock;
@@ -83,28 +83,23 @@ public sealed partial class DictationPage : IDictationFollower
     }
 
     /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate; <paramref name="offset"/>
-    /// is where it starts in the capture. The page resends a chunk whose call failed or hung (the
-    /// circuit dropped), so a chunk that had arrived anyway comes twice: the part already taken is dropped.</summary>
+    /// is where it starts in the capture (see <see cref="CaptureOffset"/>).</summary>
     [JSInvokable]
     public async Task OnAudio(byte[] pcm, long offset)
     {
         ArgumentNullException.ThrowIfNull(pcm);
-        var end = offset + pcm.Length;
-        if (end <= _captured)
+        var fresh = _captured.Take(pcm, offset, out var skipped);
+        if (skipped > 0)
+        {
+            Logger.LogWarning("Dictation page audio jumped {Bytes} bytes ahead: the browser lost audio", skipped);
+        }
+
+        if (fresh.IsEmpty)
         {
             return;
         }
 
-        if (offset < _captured)
-        {
-            pcm = pcm[(int)(_captured - offset)..];
-        }
-        else if (offset > _captured)
-        {
-            Logger.LogWarning("Dictation page audio jumped from byte {Expected} to {Offset}: the browser lost audio", _captured, offset);
-        }
-
-        _captured = end;
+        pcm = fresh.ToArray();
         if (_session is null)
         {
             // Capture starts before the session is ready: keep the first words, up to ten seconds.
@@ -172,7 +167,7 @@ public sealed partial class DictationPage : IDictationFollower
         _notices.Clear();
         _transcript.Clear();
         _early.Clear();
-        _captured = 0;
+        _captured.Reset();
         _elapsed = TimeSpan.Zero;
         _status = DictationStatus.Connecting;
         DictationQuality.TryGetSampleRate(_quality, out var rate);
