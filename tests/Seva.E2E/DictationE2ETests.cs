@@ -113,6 +113,7 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
             await Assertions.Expect(page.Locator("[data-testid=link-state]")).ToBeVisibleAsync(new() { Timeout = 10_000 });
             await Assertions.Expect(page.Locator("[data-testid=link-state]")).ToHaveTextAsync("reconnecting…");
             await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator("#components-reconnect-modal")).ToHaveCSSAsync("background-color", "rgb(255, 152, 0)"); // Seva's bar, not MudBlazor's white box
             await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "seva-e2e-network-cut.png") });
             await cut;
 
