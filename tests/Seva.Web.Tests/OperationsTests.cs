@@ -22,7 +22,7 @@ public sealed class MetricsCollection
 public sealed partial class OperationsTests : ServerTest
 {
     [Fact]
-    public async Task HealthReady_NamesTheDatabaseAudioStoreSpeechModelAndTranslation_AllHealthy()
+    public async Task HealthReady_NamesTheDatabaseAudioStoreSpeechModelSpeechBreakerAndTranslation_AllHealthy()
     {
         using var http = new HttpClient { BaseAddress = Server.BaseAddress };
         // Ready once the first decoder has loaded.
@@ -37,7 +37,7 @@ public sealed partial class OperationsTests : ServerTest
 
         Assert.Equal("Healthy", (string?)body!["status"]);
         var checks = body["checks"]!.AsObject();
-        Assert.Equal(["audio_store", "database", "speech_model", "translation"], checks.Select(c => c.Key).Order());
+        Assert.Equal(["audio_store", "database", "speech_breaker", "speech_model", "translation"], checks.Select(c => c.Key).Order());
         Assert.All(checks, c => Assert.Equal("Healthy", (string?)c.Value!["status"]));
         Assert.Contains("es", checks["translation"]!["data"]!.AsObject().Select(d => d.Key));
 

@@ -12,9 +12,9 @@ namespace Seva.Actors.Dictation;
 
 /// <summary>The logic of one dictation session, written once for any actor host.</summary>
 /// <remarks>Not thread-safe by design: the host runs one call at a time (turn-based). The engine calls
-/// <see cref="ISpeechResultSink"/> from its own threads; those calls only queue the result and ask the
-/// host for a turn (<c>requestTurn</c>), in which <see cref="DrainResultsAsync"/> applies them.</remarks>
-public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
+/// each stream's <see cref="ISpeechResultSink"/> from its own threads; those calls only queue the result
+/// and ask the host for a turn (<c>requestTurn</c>), in which <see cref="DrainResultsAsync"/> applies them.</remarks>
+public sealed partial class DictationActor : IAsyncDisposable
 {
     /// <summary>How much audio may wait in buffers before it is handed to storage: with LAME's own
     /// lookahead (about 0.1 s) a crash loses less than a second.</summary>
@@ -25,7 +25,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
     private readonly DictationDependencies _deps;
     private readonly Action<Func<Task>> _requestTurn;
-    private readonly Channel<RecognitionResult> _pending = Channel.CreateUnbounded<RecognitionResult>();
+    private readonly Channel<PendingResult> _pending = Channel.CreateUnbounded<PendingResult>();
     private readonly List<IDictationFollower> _followers = [];
     private readonly Lock _followersGate = new();
     private readonly StringBuilder _transcript = new();
@@ -48,6 +48,13 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     private string? _audioError;
     private long _samplesSinceAudioFlush;
     private volatile Exception? _engineFailure;
+    private SpeechStreamOptions? _streamOptions;
+    private RecentAudio? _recent;
+    private int _engineFailures;
+    private int _streamGeneration;
+    private long _engineSamplesWritten;
+    private double _streamOffset;
+    private double _lastFinalEnd;
     private long _lastActivityTimestamp;
 
     public DictationActor(string sessionId, DictationDependencies deps, Action<Func<Task>> requestTurn)
@@ -83,7 +90,9 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 
     /// <summary>Seconds of the session's audio the engine has decoded; read outside turns (an upload's
     /// progress follows it).</summary>
-    public double SecondsDecoded => Volatile.Read(ref _stream)?.SecondsDecoded ?? Volatile.Read(ref _secondsDecodedAtClose);
+    public double SecondsDecoded => Volatile.Read(ref _stream) is { } stream
+        ? Volatile.Read(ref _streamOffset) + stream.SecondsDecoded
+        : Volatile.Read(ref _secondsDecodedAtClose);
 
     public IDisposable Follow(IDictationFollower follower)
     {
@@ -114,18 +123,33 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         }
 
         var vocabulary = start.Vocabulary.Select(VocabularyEntry.Parse).ToList();
+        _streamOptions = new SpeechStreamOptions(start.Language, vocabulary);
+        var admission = _deps.Breaker.Admit();
+        if (!admission.Admitted)
+        {
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "The speech engine failed repeatedly: new sessions are refused for a while. Please try again.", Recoverable: false, admission.RetryAfterSeconds));
+        }
+
         try
         {
-            _stream = await _deps.Engine.OpenStreamAsync(new SpeechStreamOptions(start.Language, vocabulary), this, cancellationToken);
+            _stream = await OpenStreamAsync(offsetSeconds: 0, cancellationToken);
+            _deps.Breaker.RecordOpened(admission);
         }
         catch (VocabularyException ex)
         {
+            _deps.Breaker.Release(admission);
             throw new DictationException(DictationError.InvalidField($"vocabulary[{ex.Index}]", ex.Message));
         }
         catch (SpeechEngineException ex)
         {
+            _deps.Breaker.RecordFailure(EngineCircuitBreaker.OpenFailure);
             _deps.Logger.LogError(ex, "Speech engine failed to open a stream for session {SessionId}", SessionId);
             throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable. Please try again.", Recoverable: false, RetryAfter: 5));
+        }
+        catch
+        {
+            _deps.Breaker.Release(admission); // cancelled: the engine was not tried
+            throw;
         }
 
         var now = _deps.Time.GetUtcNow().UtcDateTime;
@@ -160,6 +184,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         }
 
         _resampler = new Resampler(_sampleRate, _deps.Engine.SampleRate);
+        _recent = new RecentAudio((int)(_deps.Options.EngineReplay.TotalSeconds * _deps.Engine.SampleRate));
         _encoder = new Mp3Encoder(_sampleRate, Mp3Encoder.BitrateFor(_sampleRate));
         _maxSamples = (long)(_deps.Options.MaxRecording.TotalSeconds * _sampleRate);
         _state = State.Active;
@@ -212,8 +237,13 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     /// <summary>Applies results the engine queued (partials go out; finals are appended and saved).</summary>
     public async Task DrainResultsAsync(CancellationToken cancellationToken)
     {
-        while (_pending.Reader.TryRead(out var result))
+        while (_pending.Reader.TryRead(out var pending))
         {
+            if (TrimReplayed(pending) is not { } result)
+            {
+                continue;
+            }
+
             var piece = new DictationResult(result.SegmentId, result.IsPartial, result.Text, result.Confidence, result.StartTime, result.EndTime);
             if (result.IsPartial)
             {
@@ -223,6 +253,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             }
 
             _partial = null;
+            _lastFinalEnd = Math.Max(_lastFinalEnd, result.EndTime);
             if (_transcript.Length > 0)
             {
                 _transcript.Append(' ');
@@ -236,9 +267,10 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             _ = ReportIfSaveFailsAsync(_deps.Records.SaveProgressAsync(_transcriptionId, _transcript.ToString(), _wordCount, Duration, CancellationToken.None));
         }
 
-        if (_engineFailure is not null && _state == State.Active)
+        // Each pass counts a failure, so this ends: recovered, or finished after MaxEngineFailures.
+        while (_engineFailure is not null && _state == State.Active)
         {
-            await FinishAsync(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service error: the recording so far is kept.", Recoverable: false), cancellationToken);
+            await RecoverOrFinishAsync(cancellationToken);
         }
     }
 
@@ -276,19 +308,6 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
     /// <summary>Tells followers about an error of one message (the session goes on).</summary>
     public void Report(DictationError error) => Publish(f => f.OnError(error));
 
-    void ISpeechResultSink.OnResult(RecognitionResult result)
-    {
-        _pending.Writer.TryWrite(result);
-        _requestTurn(() => DrainResultsAsync(CancellationToken.None));
-    }
-
-    void ISpeechResultSink.OnError(Exception failure)
-    {
-        _engineFailure = failure;
-        _deps.Logger.LogError(failure, "Speech engine failed in session {SessionId}", SessionId);
-        _requestTurn(() => DrainResultsAsync(CancellationToken.None));
-    }
-
     private double Duration => _sampleRate == 0 ? 0 : Pcm.Seconds(_samplesReceived, _sampleRate);
 
     private async Task ConsumeAsync(ReadOnlyMemory<byte> pcmBytes, long arrivalTimestamp, CancellationToken cancellationToken)
@@ -302,6 +321,8 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
             Pcm.ReadLittleEndian(pcmBytes.Span, samples.AsSpan(0, count));
             _samplesReceived += count;
             var n = _resampler.Process(samples.AsSpan(0, count), resampled);
+            _recent!.Append(resampled.AsSpan(0, n));
+            _engineSamplesWritten += n;
             try
             {
                 _stream!.Write(resampled.AsSpan(0, n), arrivalTimestamp);
@@ -522,7 +543,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
         finally
         {
             await _stream.DisposeAsync();
-            Volatile.Write(ref _secondsDecodedAtClose, _stream.SecondsDecoded);
+            Volatile.Write(ref _secondsDecodedAtClose, Volatile.Read(ref _streamOffset) + _stream.SecondsDecoded);
             Volatile.Write(ref _stream, null);
         }
 
@@ -644,6 +665,7 @@ public sealed class DictationActor : ISpeechResultSink, IAsyncDisposable
 /// <summary>The services a dictation session uses, grouped so hosts can hand them over in one piece.</summary>
 public sealed record DictationDependencies(
     ISpeechEngine Engine,
+    EngineCircuitBreaker Breaker,
     TranscriptionStore Records,
     IAudioStore Audio,
     DictationOptions Options,

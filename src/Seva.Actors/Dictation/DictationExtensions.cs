@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Hosting;
+using Seva.Actors.Speech;
 using Seva.Actors.Speech.PocketSphinx;
 using Seva.Actors.Storage;
 
@@ -18,6 +19,12 @@ public static class DictationExtensions
             .ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
         services.AddPocketSphinx();
+        services.AddOptions<EngineBreakerOptions>()
+            .BindConfiguration(EngineBreakerOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<EngineCircuitBreaker>();
+        services.AddHealthChecks().AddCheck<EngineBreakerHealthCheck>("speech_breaker", tags: [HealthTags.Ready]);
         services.AddSevaStorage();
         services.AddSingleton<DictationSessions>();
         services.AddSingleton<UploadTranscriber>();

@@ -35,6 +35,16 @@ public sealed class DictationOptions
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan OverloadQueueDelay { get; set; } = TimeSpan.FromMilliseconds(750);
 
+    /// <summary>The speech engine failure that ends a session FAILED (text and audio kept); before it, a
+    /// session whose stream fails goes on with a fresh stream. 1: the first failure ends it.</summary>
+    [Range(1, 100)]
+    public int MaxEngineFailures { get; set; } = 3;
+
+    /// <summary>How much of the session's latest audio is decoded again by the fresh stream after a
+    /// failure: the utterance the failed stream was in the middle of.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:30")]
+    public TimeSpan EngineReplay { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>What a client refused for capacity is told to wait, in seconds.</summary>
     [Range(1, 3600)]
     public int RetryAfterSeconds { get; set; } = 30;

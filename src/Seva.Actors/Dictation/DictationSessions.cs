@@ -10,9 +10,11 @@ using Seva.Actors.Telemetry;
 namespace Seva.Actors.Dictation;
 
 /// <summary>The in-process actor host for dictation: one <see cref="DictationActor"/> per session, each
-/// behind its own mailbox; enforces the concurrent-session limit.</summary>
+/// behind its own mailbox; enforces the concurrent-session limit (the engine's circuit breaker is asked
+/// by each new session as it opens its stream).</summary>
 public sealed class DictationSessions(
     ISpeechEngine engine,
+    EngineCircuitBreaker breaker,
     TranscriptionStore records,
     IAudioStore audio,
     IOptions<DictationOptions> options,
@@ -130,7 +132,7 @@ public sealed class DictationSessions(
         using var activity = SevaTelemetry.ActivitySource.StartActivity("dictation.start");
         activity?.SetTag("seva.session_id", sessionId);
         activity?.SetTag("seva.quality", start.Quality);
-        var deps = new DictationDependencies(engine, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
+        var deps = new DictationDependencies(engine, breaker, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
         var session = new DictationSession(sessionId, start.UserId, deps, _logger, time) { Relay = relay };
         var actor = session.Actor;
         var mailbox = session.Mailbox;

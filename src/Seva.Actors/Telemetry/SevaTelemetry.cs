@@ -66,6 +66,17 @@ public static class SevaTelemetry
     public static Histogram<double> FinalPassDuration { get; } = Delay(
         "seva.decode.final_pass.duration", "Time a decode worker spends decoding a finished utterance again for its final");
 
+    /// <summary>Tagged <c>kind</c>: open (a stream could not be opened) or stream (a stream failed mid-session).</summary>
+    public static Counter<long> EngineFailures { get; } =
+        Meter.CreateCounter<long>("seva.engine.failures", "{failure}", "Speech engine failures, counted by the engine's circuit breaker");
+
+    public static Counter<long> EngineRecoveries { get; } =
+        Meter.CreateCounter<long>("seva.engine.recoveries", "{recovery}", "Sessions that went on with a fresh stream after theirs failed");
+
+    /// <summary>1 while the breaker refuses new sessions (open, or half-open until its probe succeeds).</summary>
+    public static UpDownCounter<int> EngineBreakerOpen { get; } =
+        Meter.CreateUpDownCounter<int>("seva.engine.breaker.open", "{breaker}", "Speech engine circuit breakers refusing new sessions");
+
     public static Counter<long> DecoderLoads { get; } =
         Meter.CreateCounter<long>("seva.decoder.loads", "{decoder}", "Speech decoders loaded");
 

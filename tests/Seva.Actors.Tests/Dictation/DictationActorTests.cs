@@ -96,7 +96,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task EngineFails_TranscribeServiceError_RecordFailedKeepingTextAndAudio()
+    public async Task EngineFailsEveryStream_RecoversTwice_ThenTranscribeServiceError_RecordFailedKeepingTextAndAudio()
     {
         var engine = new FailingEngine(fixture.Engine, failAfterSeconds: 6.0);
         await using var harness = new ActorHarness(engine);
@@ -105,12 +105,13 @@ public sealed class DictationActorTests(EngineFixture fixture)
         var audio = Spoken();
         await ActorHarness.SendAsync(session, audio, 16000);
         await Poll.UntilAsync(() => follower.Finals.Count > 0);
-        // The engine fails during this; the session then ends, refusing the rest of the audio.
-        await Assert.ThrowsAsync<DictationException>(() => ActorHarness.SendAsync(session, audio, 16000));
+        // Every stream fails after 6 s (a fresh one gets 5 s replayed, so 1.25 s more); the third failure
+        // ends the session, refusing the rest of the audio.
+        await Assert.ThrowsAsync<DictationException>(() => ActorHarness.SendAsync(session, [.. audio, .. audio], 16000));
         var completed = await session.Completion.WaitAsync(TimeSpan.FromSeconds(20));
 
-        var error = Assert.Single(follower.Errors, e => e.Code == DictationErrorCodes.TranscribeServiceError);
-        Assert.False(error.Recoverable);
+        var errors = follower.Errors.Where(e => e.Code == DictationErrorCodes.TranscribeServiceError).ToList();
+        Assert.Equal([true, true, false], errors.Select(e => e.Recoverable));
         Assert.Equal(TranscriptionStatus.Failed, completed.Status);
         var record = await harness.RecordAsync(started.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Failed, record.Status);

@@ -13,7 +13,7 @@ public sealed class ActorHarness : IAsyncDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "seva-actor-" + Guid.NewGuid().ToString("N"));
 
-    public ActorHarness(ISpeechEngine engine, DictationOptions? options = null, TimeProvider? time = null, Func<IAudioStore, IAudioStore>? wrapAudio = null)
+    public ActorHarness(ISpeechEngine engine, DictationOptions? options = null, TimeProvider? time = null, Func<IAudioStore, IAudioStore>? wrapAudio = null, EngineBreakerOptions? breaker = null)
     {
         Directory.CreateDirectory(_directory);
         Time = time ?? TimeProvider.System;
@@ -27,12 +27,15 @@ public sealed class ActorHarness : IAsyncDisposable
         Records = new TranscriptionStore(Contexts, Time, NullLogger<TranscriptionStore>.Instance);
         FileAudio = new FileAudioStore(storage);
         Metrics = new SpeechMetrics(Time);
-        Sessions = new DictationSessions(engine, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
+        Breaker = new EngineCircuitBreaker(Options.Create(breaker ?? new EngineBreakerOptions()), Time, NullLogger<EngineCircuitBreaker>.Instance);
+        Sessions = new DictationSessions(engine, Breaker, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
     }
 
     public TimeProvider Time { get; }
 
     public SpeechMetrics Metrics { get; }
+
+    public EngineCircuitBreaker Breaker { get; }
 
     public IDbContextFactory<SevaDbContext> Contexts { get; }
 

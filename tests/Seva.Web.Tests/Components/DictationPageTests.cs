@@ -29,6 +29,7 @@ public sealed class DictationPageTests : IAsyncLifetime
         _bunit.Services.AddSingleton(TimeProvider.System);
         _bunit.Services.AddSingleton(new DictationSessions(
             new UnusedEngine(),
+            new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<EngineCircuitBreaker>.Instance),
             new TranscriptionStore(new UnusedDatabase(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptionStore>.Instance),
             new FileAudioStore(options),
             Options.Create(new DictationOptions()),
