@@ -85,8 +85,10 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             await WaitForFinalsAsync(client, 3);
 
             var stopping = Stopwatch.StartNew();
-            await seva.TerminateAsync(TimeSpan.FromSeconds(15)); // Seva:ShutdownTimeout is 5 s
-            Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(8));
+            await seva.TerminateAsync(TimeSpan.FromSeconds(40)); // Seva:ShutdownTimeout is 5 s
+            // Well under the host's own 30 s default (the setting applies), with room for a busy CI
+            // machine's process teardown; the issue saw SIGTERM ignored for 110 s.
+            Assert.InRange(stopping.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(20));
             var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(1));
             Assert.Equal(id, (string?)complete["transcription_id"]);
             finals = client.FinalText;

@@ -17,6 +17,7 @@ public sealed class BroadcastActor : ISpeechResultSink
     private readonly BroadcastOptions _options;
     private readonly ITranslator _translator;
     private readonly ISpeechSynthesizer? _voice;
+    private readonly EngineCircuitBreaker? _breaker;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Action<Func<Task>> _requestTurn;
@@ -27,8 +28,9 @@ public sealed class BroadcastActor : ISpeechResultSink
     private IBroadcastClient? _speaker;
     private ISpeechStream? _stream;
 
-    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, BroadcastOptions options, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn, ISpeechSynthesizer? voice = null)
+    public BroadcastActor(string sessionId, string sourceLanguage, string qualityTier, ISpeechEngine engine, ITranslator translator, BroadcastOptions options, TimeProvider time, ILogger logger, Action<Func<Task>> requestTurn, ISpeechSynthesizer? voice = null, EngineCircuitBreaker? breaker = null)
     {
+        _breaker = breaker;
         _voice = voice;
         SessionId = sessionId;
         SourceLanguage = sourceLanguage;
@@ -74,14 +76,28 @@ public sealed class BroadcastActor : ISpeechResultSink
     }
 
     /// <summary>Speaker audio (16-bit PCM, 16 kHz). While paused or muted nothing is transcribed or sent.</summary>
-    public Task AcceptAudioAsync(ReadOnlyMemory<short> samples, long arrivalTimestamp)
+    /// <remarks>A stream whose decoder failed is replaced by a fresh one on the next audio, so the
+    /// broadcast goes on; the utterance in flight at the failure is lost (no replay, unlike dictation).</remarks>
+    public async Task AcceptAudioAsync(ReadOnlyMemory<short> samples, long arrivalTimestamp)
     {
-        if (State.IsLive && _stream is not null)
+        if (!State.IsLive || _stream is null)
+        {
+            return;
+        }
+
+        try
         {
             _stream.Write(samples.Span, arrivalTimestamp);
         }
-
-        return Task.CompletedTask;
+        catch (SpeechEngineException ex)
+        {
+            _logger.LogWarning(ex, "Broadcast {SessionId} lost its speech stream: opening a fresh one", SessionId);
+            var failed = _stream;
+            _stream = null;
+            await failed.DisposeAsync();
+            _stream = await _engine.OpenStreamAsync(new SpeechStreamOptions("en-US", []), this, CancellationToken.None);
+            _stream.Write(samples.Span, arrivalTimestamp);
+        }
     }
 
     /// <summary>Applies a speaker control and tells everyone the new state.</summary>
@@ -280,8 +296,11 @@ public sealed class BroadcastActor : ISpeechResultSink
         _requestTurn(() => ApplyResultsAsync(CancellationToken.None));
     }
 
-    void ISpeechResultSink.OnError(Exception failure) =>
+    void ISpeechResultSink.OnError(Exception failure)
+    {
+        _breaker?.RecordFailure(EngineCircuitBreaker.StreamFailure);
         _logger.LogError(failure, "Speech engine failed in broadcast {SessionId}", SessionId);
+    }
 
     private async Task<Dictionary<string, string>> TranslateAsync(string text, IReadOnlyList<string> languages, CancellationToken cancellationToken)
     {

@@ -12,7 +12,9 @@ namespace Seva.Actors.Broadcast;
 
 /// <summary>The in-process actor host for broadcasts: one <see cref="BroadcastActor"/> per live broadcast,
 /// each behind its own mailbox, found by its readable id.</summary>
-public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
+/// <remarks>Broadcasts share the speech engine with dictation, so they ask the same circuit breaker before
+/// opening a stream and report their engine failures to it.</remarks>
+public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers, EngineCircuitBreaker? breaker = null)
 {
     private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
@@ -28,12 +30,18 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
             throw new BroadcastException(new BroadcastError(400, "UNSUPPORTED_LANGUAGE", $"sourceLanguage '{sourceLanguage}' cannot be transcribed: use one of {string.Join(", ", SourceLanguages)}."));
         }
 
+        var admission = breaker?.Admit() ?? new EngineAdmission(true, false, 0, 0);
+        if (!admission.Admitted)
+        {
+            throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", $"The speech engine failed repeatedly: new broadcasts are refused for a while. Try again in {admission.RetryAfterSeconds} s."));
+        }
+
         while (true)
         {
             var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
             using var scope = SessionLogScope.Begin(_logger, id); // the broadcast's mailbox loop inherits it
             var mailbox = new ActorMailbox(_logger);
-            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice);
+            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice, breaker);
             var live = new LiveBroadcast(actor, mailbox, this);
             if (!_live.TryAdd(id, live))
             {
@@ -44,14 +52,22 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
             try
             {
                 await mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken));
+                breaker?.RecordOpened(admission);
                 _logger.LogInformation("Broadcast {SessionId} started", id);
                 SevaTelemetry.ActiveBroadcasts.Add(1);
                 return live;
             }
-            catch
+            catch (Exception ex)
             {
                 _live.TryRemove(id, out _);
                 await mailbox.DisposeAsync();
+                if (ex is SpeechEngineException)
+                {
+                    breaker?.RecordFailure(EngineCircuitBreaker.OpenFailure);
+                    throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", "The speech engine could not start this broadcast. Please try again."));
+                }
+
+                breaker?.Release(admission);
                 throw;
             }
         }
