@@ -13,11 +13,7 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
         IPage? spanish = null, french = null;
         try
         {
-            await speaker.GotoAsync("Account/Login");
-            await speaker.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
-            await speaker.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
-            await speaker.ClickAsync("[data-testid=login-submit]");
-            await speaker.WaitForURLAsync(DictationUrl());
+            await DemoSignIn.SignInAsync(speaker);
             await speaker.GotoAsync("broadcast");
             await Assertions.Expect(speaker.Locator("[data-testid=broadcast-start]")).ToBeEnabledAsync();
             await speaker.ClickAsync("[data-testid=broadcast-start]");
@@ -72,7 +68,7 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
         var errors = new List<string>();
         try
         {
-            await SignInAsync(speaker);
+            await DemoSignIn.SignInAsync(speaker);
             await speaker.GotoAsync("broadcast");
             await Assertions.Expect(speaker.Locator("[data-testid=broadcast-start]")).ToBeEnabledAsync();
             await speaker.ClickAsync("[data-testid=broadcast-start]");
@@ -110,15 +106,6 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
         }
     }
 
-    private static async Task SignInAsync(IPage page)
-    {
-        await page.GotoAsync("Account/Login");
-        await page.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
-        await page.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(DictationUrl());
-    }
-
     private async Task<IPage> JoinAsync(string shareLink, string language, bool audio = false, IPage? page = null)
     {
         page ??= await fixture.NewPageAsync();
@@ -135,8 +122,6 @@ public sealed partial class BroadcastE2ETests(BrowserFixture fixture)
         return page;
     }
 
-    [GeneratedRegex(".*/dictation$")]
-    private static partial Regex DictationUrl();
 
     [GeneratedRegex("^(Up to date|Regular update|Listeners joined or left|New language joined)$")]
     private static partial Regex StatusReasonText();

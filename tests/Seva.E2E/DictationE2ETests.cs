@@ -73,11 +73,7 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
         try
         {
             var page = await fixture.NewPageAsync(browser);
-            await page.GotoAsync("Account/Login");
-            await page.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
-            await page.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
-            await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForURLAsync(DictationUrl());
+            await DemoSignIn.SignInAsync(page);
             await page.Locator("[data-testid=start]").WaitForAsync();
             await page.ClickAsync("[data-testid=start]");
             await Assertions.Expect(page.Locator("[data-testid=error]")).ToContainTextAsync(DictationPage.MicrophoneDeniedMessage);
@@ -99,11 +95,7 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
         var page = await context.NewPageAsync();
         try
         {
-            await page.GotoAsync("Account/Login");
-            await page.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
-            await page.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
-            await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForURLAsync(DictationUrl());
+            await DemoSignIn.SignInAsync(page);
             await Assertions.Expect(page.Locator("[data-testid=start]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
             await page.SelectOptionAsync("[data-testid=quality]", "medium");
             await page.ClickAsync("[data-testid=start]");

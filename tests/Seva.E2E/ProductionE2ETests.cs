@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Seva.E2E;
@@ -31,7 +30,7 @@ public sealed class PublishedCollection : ICollectionFixture<PublishedBrowserFix
 
 /// <summary>What a new user gets from <c>scripts/run</c>: styled pages, a live circuit, dictation that works.</summary>
 [Collection(PublishedCollection.Name)]
-public sealed partial class ProductionE2ETests(PublishedBrowserFixture fixture)
+public sealed class ProductionE2ETests(PublishedBrowserFixture fixture)
 {
     [Fact]
     public void PublishedServer_RunsInProduction()
@@ -88,11 +87,7 @@ public sealed partial class ProductionE2ETests(PublishedBrowserFixture fixture)
         page.PageError += (_, e) => errors.Add(e);
         try
         {
-            await page.GotoAsync("Account/Login");
-            await page.FillAsync("[name='Input.Email']", BrowserFixtureBase.DemoEmail);
-            await page.FillAsync("[name='Input.Password']", BrowserFixtureBase.DemoPassword);
-            await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForURLAsync(DictationUrl());
+            await DemoSignIn.SignInAsync(page);
 
             // Start is enabled only once the page is interactive, i.e. the circuit is up.
             await Assertions.Expect(page.Locator("[data-testid=start]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
@@ -110,7 +105,4 @@ public sealed partial class ProductionE2ETests(PublishedBrowserFixture fixture)
             await page.Context.CloseAsync();
         }
     }
-
-    [GeneratedRegex(".*/dictation$")]
-    private static partial Regex DictationUrl();
 }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Seva.Actors.Audio;
 using Seva.Web.Tests.Support;
@@ -6,7 +5,7 @@ using Seva.Web.Tests.Support;
 namespace Seva.E2E;
 
 [Collection(BrowserCollection.Name)]
-public sealed partial class UploadE2ETests(BrowserFixture fixture)
+public sealed class UploadE2ETests(BrowserFixture fixture)
 {
     [Fact]
     public async Task UploadedWav_BecomesATranscriptInHistory_AndAFileThatIsNotAudioIsRefused()
@@ -18,11 +17,7 @@ public sealed partial class UploadE2ETests(BrowserFixture fixture)
         var page = await fixture.NewPageAsync();
         try
         {
-            await page.GotoAsync("Account/Login");
-            await page.FillAsync("[name='Input.Email']", BrowserFixture.DemoEmail);
-            await page.FillAsync("[name='Input.Password']", BrowserFixture.DemoPassword);
-            await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForURLAsync(DictationUrl());
+            await DemoSignIn.SignInAsync(page);
             await page.GotoAsync("upload");
             await page.Locator("[data-testid=upload-input][data-ready=true]").WaitForAsync(new() { State = WaitForSelectorState.Attached });
 
@@ -42,7 +37,4 @@ public sealed partial class UploadE2ETests(BrowserFixture fixture)
             File.Delete(text);
         }
     }
-
-    [GeneratedRegex(".*/dictation$")]
-    private static partial Regex DictationUrl();
 }

@@ -14,7 +14,7 @@ namespace Seva.Actors.Broadcast;
 /// each behind its own mailbox, found by its readable id.</summary>
 /// <remarks>Broadcasts share the speech engine with dictation, so they ask the same circuit breaker before
 /// opening a stream and report their engine failures to it.</remarks>
-public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers, EngineCircuitBreaker? breaker = null)
+public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers, EngineCircuitBreaker breaker)
 {
     private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
@@ -28,12 +28,6 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         if (!SourceLanguages.Contains(sourceLanguage, StringComparer.Ordinal))
         {
             throw new BroadcastException(new BroadcastError(400, "UNSUPPORTED_LANGUAGE", $"sourceLanguage '{sourceLanguage}' cannot be transcribed: use one of {string.Join(", ", SourceLanguages)}."));
-        }
-
-        var admission = breaker?.Admit() ?? new EngineAdmission(true, false, 0, 0);
-        if (!admission.Admitted)
-        {
-            throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", $"The speech engine failed repeatedly: new broadcasts are refused for a while. Try again in {admission.RetryAfterSeconds} s."));
         }
 
         while (true)
@@ -51,8 +45,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
 
             try
             {
-                await mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken));
-                breaker?.RecordOpened(admission);
+                await breaker.OpenAsync(() => mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken)));
                 _logger.LogInformation("Broadcast {SessionId} started", id);
                 SevaTelemetry.ActiveBroadcasts.Add(1);
                 return live;
@@ -61,13 +54,16 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
             {
                 _live.TryRemove(id, out _);
                 await mailbox.DisposeAsync();
+                if (ex is EngineBreakerOpenException open)
+                {
+                    throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", $"The speech engine failed repeatedly: new broadcasts are refused for a while. Try again in {open.RetryAfterSeconds} s."));
+                }
+
                 if (ex is SpeechEngineException)
                 {
-                    breaker?.RecordFailure(EngineCircuitBreaker.OpenFailure);
                     throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", "The speech engine could not start this broadcast. Please try again."));
                 }
 
-                breaker?.Release(admission);
                 throw;
             }
         }

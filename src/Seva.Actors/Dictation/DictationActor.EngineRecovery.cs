@@ -85,12 +85,8 @@ public sealed partial class DictationActor
             return result;
         }
 
-        if (result.IsPartial)
-        {
-            return result.EndTime > _lastFinalEnd ? result : null;
-        }
-
-        if (result.Words.Count == 0)
+        // Partials, and finals without word times, are kept whole if they reach past the last final.
+        if (result.IsPartial || result.Words.Count == 0)
         {
             return result.EndTime > _lastFinalEnd ? result : null;
         }

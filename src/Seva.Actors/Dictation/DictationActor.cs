@@ -124,32 +124,22 @@ public sealed partial class DictationActor : IAsyncDisposable
 
         var vocabulary = start.Vocabulary.Select(VocabularyEntry.Parse).ToList();
         _streamOptions = new SpeechStreamOptions(start.Language, vocabulary);
-        var admission = _deps.Breaker.Admit();
-        if (!admission.Admitted)
-        {
-            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "The speech engine failed repeatedly: new sessions are refused for a while. Please try again.", Recoverable: false, admission.RetryAfterSeconds));
-        }
-
         try
         {
-            _stream = await OpenStreamAsync(offsetSeconds: 0, cancellationToken);
-            _deps.Breaker.RecordOpened(admission);
+            _stream = await _deps.Breaker.OpenAsync(() => OpenStreamAsync(offsetSeconds: 0, cancellationToken));
+        }
+        catch (EngineBreakerOpenException ex)
+        {
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "The speech engine failed repeatedly: new sessions are refused for a while. Please try again.", Recoverable: false, ex.RetryAfterSeconds));
         }
         catch (VocabularyException ex)
         {
-            _deps.Breaker.Release(admission);
             throw new DictationException(DictationError.InvalidField($"vocabulary[{ex.Index}]", ex.Message));
         }
         catch (SpeechEngineException ex)
         {
-            _deps.Breaker.RecordFailure(EngineCircuitBreaker.OpenFailure);
             _deps.Logger.LogError(ex, "Speech engine failed to open a stream for session {SessionId}", SessionId);
             throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable. Please try again.", Recoverable: false, RetryAfter: 5));
-        }
-        catch
-        {
-            _deps.Breaker.Release(admission); // cancelled: the engine was not tried
-            throw;
         }
 
         var now = _deps.Time.GetUtcNow().UtcDateTime;

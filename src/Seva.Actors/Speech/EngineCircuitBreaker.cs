@@ -68,6 +68,47 @@ public sealed class EngineCircuitBreaker(IOptions<EngineBreakerOptions> options,
         }
     }
 
+    /// <summary>Starts something on the engine (<paramref name="open"/>: a session's stream) through the
+    /// breaker: refused with <see cref="EngineBreakerOpenException"/> while it is open; otherwise the
+    /// outcome is recorded (opened, an engine failure, or not tried at all).</summary>
+    public async Task<T> OpenAsync<T>(Func<Task<T>> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        var admission = Admit();
+        if (!admission.Admitted)
+        {
+            throw new EngineBreakerOpenException(admission.RetryAfterSeconds);
+        }
+
+        try
+        {
+            var opened = await open();
+            RecordOpened(admission);
+            return opened;
+        }
+        catch (SpeechEngineException)
+        {
+            RecordFailure(OpenFailure);
+            throw;
+        }
+        catch
+        {
+            Release(admission); // a bad field, or cancelled: the engine was not tried
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="OpenAsync{T}(Func{Task{T}})"/>
+    public Task OpenAsync(Func<Task> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return OpenAsync(async () =>
+        {
+            await open();
+            return true;
+        });
+    }
+
     /// <summary>Asks to start a session on the engine. An admitted start must end in
     /// <see cref="RecordOpened"/>, <see cref="RecordFailure"/> or <see cref="Release"/>.</summary>
     public EngineAdmission Admit()
@@ -176,4 +217,11 @@ public sealed class EngineCircuitBreaker(IOptions<EngineBreakerOptions> options,
 
     private int SecondsLeft() =>
         Math.Max(1, (int)Math.Ceiling((options.Value.BreakDuration - time.GetElapsedTime(_openedAt)).TotalSeconds));
+}
+
+/// <summary>The engine's breaker is open: new sessions are refused for <see cref="RetryAfterSeconds"/>.</summary>
+public sealed class EngineBreakerOpenException(int retryAfterSeconds)
+    : Exception($"The speech engine failed repeatedly: new sessions are refused for {retryAfterSeconds} s.")
+{
+    public int RetryAfterSeconds { get; } = retryAfterSeconds;
 }

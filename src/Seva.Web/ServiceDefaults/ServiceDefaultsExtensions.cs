@@ -9,6 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Seva.Actors.Hosting;
+using Seva.Web.Features.ApiKeys;
 
 namespace Seva.Web.ServiceDefaults;
 
@@ -79,8 +80,7 @@ public static class ServiceDefaultsExtensions
             return;
         }
 
-        var header = context.Request.Headers.Authorization.ToString();
-        var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : string.Empty;
+        var presented = ApiKeyAuthenticationHandler.BearerToken(context.Request) ?? string.Empty;
 
         // Compared by hash in constant time: how long the check takes says nothing about the key.
         if (!CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(presented)), SHA256.HashData(Encoding.UTF8.GetBytes(adminKey))))

@@ -37,7 +37,8 @@ public sealed class BroadcastBreakerTests
     public async Task ABroadcastWhoseDecoderFails_GetsAFreshStreamOnTheNextAudio_AndGoesOn()
     {
         var engine = new ScriptedEngine();
-        var sessions = new BroadcastSessions(engine, new SameText(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance);
+        var breaker = new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, NullLogger<EngineCircuitBreaker>.Instance);
+        var sessions = new BroadcastSessions(engine, new SameText(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance, breaker);
         var live = await sessions.CreateAsync("speaker-1", new Silent(), "en", "standard", CancellationToken.None);
         engine.Streams[0].Fail();
 

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seva.Actors.Broadcast;
 using Seva.Web.Features.Broadcast;
+using Seva.Web.Features.WebSockets;
 
 namespace Seva.Web.Tests.Broadcast;
 

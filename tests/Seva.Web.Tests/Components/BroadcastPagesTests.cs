@@ -27,7 +27,7 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
         _bunit.AddSevaTestServices();
         _bunit.Services.AddLogging(logging => logging.AddProvider(_logs));
         _bunit.Services.AddSingleton(TimeProvider.System);
-        _sessions = new BroadcastSessions(new SilentEngine(), new EchoTranslator(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance);
+        _sessions = new BroadcastSessions(new SilentEngine(), new EchoTranslator(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance, new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, NullLogger<EngineCircuitBreaker>.Instance));
         _bunit.Services.AddSingleton(_sessions);
     }
 

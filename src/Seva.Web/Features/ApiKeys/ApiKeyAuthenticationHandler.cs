@@ -48,13 +48,19 @@ internal sealed class ApiKeyAuthenticationHandler(
             : Response.WriteAsJsonAsync(new { error = "unauthorized", message = "A valid API key is required: send 'Authorization: Bearer <key>' or '?access_token=<key>', or sign in." });
     }
 
-    private static string? ReadKey(HttpRequest request)
+    /// <summary>The token of an <c>Authorization: Bearer</c> header: empty when the header is there
+    /// without one, null when there is no bearer header.</summary>
+    internal static string? BearerToken(HttpRequest request)
     {
         var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        return header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : null;
+    }
+
+    private static string? ReadKey(HttpRequest request)
+    {
+        if (BearerToken(request) is { } token)
         {
-            var value = header["Bearer ".Length..].Trim();
-            return value.Length > 0 ? value : null;
+            return token.Length > 0 ? token : null;
         }
 
         var query = request.Query["access_token"].ToString();

@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
+using Seva.Web.Features.WebSockets;
 
 namespace Seva.Web.Features.Broadcast;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Seva.Actors.Audio;
 using Seva.Actors.Dictation;
+using Seva.Web.Features.WebSockets;
 
 namespace Seva.Web.Features.Dictation;
 
@@ -22,7 +22,8 @@ internal sealed class DictationConnection(
     /// <summary>How long the writer may take to send what is queued (a close frame last) once the reader stops.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
-    private readonly Channel<Outbound> _outbound = Channel.CreateUnbounded<Outbound>(new UnboundedChannelOptions { SingleReader = true });
+    // Unbounded: one client follows its own session, whose messages are small and few.
+    private readonly ClientOutbox _outbox = new(long.MaxValue);
     private DictationSession? _session;
     private volatile bool _starting;
     private bool _ended;
@@ -31,7 +32,7 @@ internal sealed class DictationConnection(
     public async Task RunAsync(CancellationToken aborted)
     {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        var writer = WriteLoopAsync(stop.Token);
+        var writer = _outbox.WriteToAsync(socket, CloseReason(WebSocketCloseStatus.NormalClosure), stop.Token);
         var heartbeat = HeartbeatLoopAsync(stop.Token);
         var acks = AudioAckLoopAsync(stop.Token);
         var deadline = SessionStartDeadlineAsync(stop);
@@ -54,7 +55,7 @@ internal sealed class DictationConnection(
 
             // What is queued goes out first (the answer to a client's close frame last), then the
             // loops stop; a client that stopped reading does not hold the connection open.
-            _outbound.Writer.TryComplete();
+            _outbox.Complete();
             await Quietly(writer.WaitAsync(DrainTimeout, time, CancellationToken.None));
             await stop.CancelAsync();
             await Task.WhenAll(Quietly(writer), Quietly(heartbeat), Quietly(acks), Quietly(deadline));
@@ -72,7 +73,7 @@ internal sealed class DictationConnection(
         var status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed
             ? WebSocketCloseStatus.InternalServerError
             : WebSocketCloseStatus.NormalClosure;
-        _outbound.Writer.TryWrite(new Outbound(null, status));
+        _outbox.CloseAfterQueued(status, CloseReason(status));
     }
 
     private double Now => DictationProtocol.Timestamp(time);
@@ -90,7 +91,7 @@ internal sealed class DictationConnection(
                 if (type == WebSocketMessageType.Close)
                 {
                     // Complete the close handshake (1000): without it the client sees 1006, an abnormal end.
-                    _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.NormalClosure));
+                    _outbox.CloseAfterQueued(WebSocketCloseStatus.NormalClosure, CloseReason(WebSocketCloseStatus.NormalClosure));
                     return;
                 }
 
@@ -118,7 +119,7 @@ internal sealed class DictationConnection(
                     SendError(ex.Error);
                     if (ex.Error.Code == DictationErrorCodes.SessionLimitExceeded)
                     {
-                        _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.EndpointUnavailable));
+                        _outbox.CloseAfterQueued(WebSocketCloseStatus.EndpointUnavailable, CloseReason(WebSocketCloseStatus.EndpointUnavailable));
                     }
                 }
             }
@@ -259,31 +260,7 @@ internal sealed class DictationConnection(
     }
 
     private void Send<T>(T message) =>
-        _outbound.Writer.TryWrite(new Outbound(JsonSerializer.SerializeToUtf8Bytes(message, DictationProtocol.Json), null));
-
-    private async Task WriteLoopAsync(CancellationToken cancellationToken)
-    {
-        await foreach (var message in _outbound.Reader.ReadAllAsync(cancellationToken))
-        {
-            if (message.Close is { } close)
-            {
-                // Open: the server closes first; CloseReceived: the answer to the client's close frame.
-                if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-                {
-                    await socket.CloseOutputAsync(close, CloseReason(close), cancellationToken);
-                }
-
-                continue;
-            }
-
-            if (socket.State != WebSocketState.Open)
-            {
-                continue; // the client closed or is gone; drop what it no longer wants
-            }
-
-            await socket.SendAsync(message.Json!, WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-        }
-    }
+        _outbox.TryEnqueue(JsonSerializer.SerializeToUtf8Bytes(message, DictationProtocol.Json), WebSocketMessageType.Text);
 
     /// <summary>Another connection resumed this session (the client reconnected before this socket was
     /// seen to drop): this one is stale, so it is cut at once.</summary>
@@ -327,7 +304,7 @@ internal sealed class DictationConnection(
         }
 
         SendError(DictationError.SessionStartTimeout(options.SessionStartTimeout));
-        _outbound.Writer.TryWrite(new Outbound(null, WebSocketCloseStatus.PolicyViolation));
+        _outbox.CloseAfterQueued(WebSocketCloseStatus.PolicyViolation, CloseReason(WebSocketCloseStatus.PolicyViolation));
         await Task.Delay(DrainTimeout, time, stop.Token);
         logger.LogInformation("Dictation socket without session_start did not answer the close: aborting it");
         await stop.CancelAsync();
@@ -353,6 +330,4 @@ internal sealed class DictationConnection(
             // the socket is going away
         }
     }
-
-    private sealed record Outbound(byte[]? Json, WebSocketCloseStatus? Close);
 }

@@ -22,7 +22,7 @@ public sealed partial class DictationPage : IDictationFollower
     private readonly string _levelId = "level-" + Guid.NewGuid().ToString("N");
     private readonly string _linkId = "link-" + Guid.NewGuid().ToString("N");
     private readonly TranscriptModel _transcript = new();
-    private readonly ConcurrentQueue<byte[]> _early = new();
+    private readonly ConcurrentQueue<ReadOnlyMemory<byte>> _early = new();
     private readonly List<string> _notices = [];
     private readonly CancellationTokenSource _disposed = new();
     private string _quality = DictationQuality.Medium;
@@ -99,13 +99,12 @@ public sealed partial class DictationPage : IDictationFollower
             return;
         }
 
-        pcm = fresh.ToArray();
         if (_session is null)
         {
             // Capture starts before the session is ready: keep the first words, up to ten seconds.
             if (_early.Count < MaxEarlyChunks && _status == DictationStatus.Connecting)
             {
-                _early.Enqueue(pcm);
+                _early.Enqueue(fresh);
             }
 
             return;
@@ -115,7 +114,7 @@ public sealed partial class DictationPage : IDictationFollower
         {
             try
             {
-                await _session.PostAudioAsync(pcm, Time.GetTimestamp(), _disposed.Token);
+                await _session.PostAudioAsync(fresh, Time.GetTimestamp(), _disposed.Token);
             }
             catch (DictationException ex)
             {

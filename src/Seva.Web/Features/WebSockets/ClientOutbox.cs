@@ -1,13 +1,14 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 
-namespace Seva.Web.Features.Broadcast;
+namespace Seva.Web.Features.WebSockets;
 
-/// <summary>What one broadcast connection still has to send, bounded in bytes.</summary>
+/// <summary>What one WebSocket connection still has to send, in order, bounded in bytes: one writer
+/// loop, because a WebSocket allows one send at a time, and callers that only queue.</summary>
 /// <remarks>A broadcast hands each event to hundreds of connections in one turn, so handing one over
 /// must never wait on a socket. The queue takes the bytes at once; a client that stops reading makes
-/// its own queue grow, and past <c>budgetBytes</c> it is refused (the connection is then dropped), so one
-/// stuck phone neither slows the others nor holds the server's memory.</remarks>
+/// its own queue grow, and past <c>budgetBytes</c> it is refused (the broadcast then drops the
+/// connection), so one stuck phone neither slows the others nor holds the server's memory.</remarks>
 internal sealed class ClientOutbox(long budgetBytes)
 {
     private readonly Channel<Message> _messages = Channel.CreateUnbounded<Message>(new UnboundedChannelOptions { SingleReader = true });
