@@ -6,8 +6,9 @@ RUNTIME_PACKAGES=(libpocketsphinx3 pocketsphinx-en-us libmp3lame0 libmpg123-0 es
 # Tests: flite speaks sentences with known words, mpg123 decodes stored MP3s, pocketsphinx gives the
 # raw engine (pocketsphinx_continuous) to compare against and pocketsphinx-testdata real speech for
 # the benchmark's accuracy mode, chromium runs the browser tests
-# (driven by Playwright, never a downloaded browser).
-TEST_PACKAGES=(flite mpg123 pocketsphinx pocketsphinx-testdata chromium)
+# (driven by Playwright, never a downloaded browser), postgresql gives the throwaway database
+# server of the storage tests and nodejs runs their S3-compatible server (s3rver, from npm).
+TEST_PACKAGES=(flite mpg123 pocketsphinx pocketsphinx-testdata chromium postgresql nodejs)
 
 # Installs whatever of the given packages is missing, with sudo when not root.
 ensure_packages() {
@@ -28,4 +29,9 @@ ensure_dotnet() {
     echo "The .NET 10 SDK is missing: install it (https://learn.microsoft.com/dotnet/core/install/linux-debian), then run this again." >&2
     exit 1
   fi
+}
+
+# npm comes with some Node.js builds and is a separate Debian package for others.
+ensure_npm() {
+  command -v npm >/dev/null 2>&1 || ensure_packages npm
 }
