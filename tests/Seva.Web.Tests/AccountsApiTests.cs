@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Tests.Support;
@@ -64,7 +66,7 @@ public sealed class AccountsApiTests : ServerTest
     }
 
     [Fact]
-    public async Task SignInCookie_StillWorksAfterARestart_ItsKeysLiveInTheDataDirectory()
+    public async Task SignInCookie_StillWorksAfterARestart_ItsKeysLiveInTheDatabase()
     {
         var data = Path.Combine(Path.GetTempPath(), "seva-keys-" + Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
@@ -82,7 +84,8 @@ public sealed class AccountsApiTests : ServerTest
                 Assert.Equal(HttpStatusCode.Redirect, (await Browser.SignInAsync(browser, "demo@example.com", "Demo-pass-123")).StatusCode);
             }
 
-            Assert.NotEmpty(Directory.GetFiles(Path.Combine(data, "keys"), "key-*.xml"));
+            Assert.False(Directory.Exists(Path.Combine(data, "keys")), "the keys went to files, not to the database other hosts share");
+            Assert.NotEmpty(KeyNames(data));
             await using var second = new SevaServer(settings);
             var old = cookies.GetAllCookies().Select(c => new Cookie(c.Name, c.Value, "/", second.BaseAddress.Host)).ToList();
             var again = new CookieContainer();
@@ -94,5 +97,44 @@ public sealed class AccountsApiTests : ServerTest
         {
             Directory.Delete(data, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task KeysAnEarlierVersionKeptInTheDataDirectory_MoveIntoTheDatabase()
+    {
+        var data = Path.Combine(Path.GetTempPath(), "seva-keys-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // What versions before the shared key store left behind: a key ring in {DataDirectory}/keys.
+            var keys = new DirectoryInfo(Path.Combine(data, "keys"));
+            var earlier = DataProtectionProvider.Create(keys, b => b.SetApplicationName("Seva")).CreateProtector("test");
+            _ = earlier.Protect("the first use makes the key");
+            var keyFile = Path.GetFileNameWithoutExtension(Assert.Single(keys.GetFiles("key-*.xml")).Name);
+
+            await using (new SevaServer(new Dictionary<string, string?> { ["Seva:DataDirectory"] = data }))
+            {
+                Assert.Contains(keyFile, KeyNames(data));
+            }
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    private static List<string> KeyNames(string data)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(data, "seva.db")};Pooling=false");
+        connection.Open();
+        using var query = connection.CreateCommand();
+        query.CommandText = "SELECT FriendlyName FROM data_protection_keys";
+        using var reader = query.ExecuteReader();
+        var names = new List<string>();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
     }
 }

@@ -33,6 +33,13 @@ public sealed class TranscriptionRecord
 
     public string? ErrorCode { get; set; }
 
+    /// <summary>The host whose session writes this record while it is IN_PROGRESS.</summary>
+    public string? HostId { get; set; }
+
+    /// <summary>Until when the host's claim holds; the host renews it while the session runs. Past it, the
+    /// record is abandoned (its host crashed) and any host marks it FAILED.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
     public DateTime CreatedAt { get; set; }
 
     public DateTime UpdatedAt { get; set; }

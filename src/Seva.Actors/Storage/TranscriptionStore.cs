@@ -11,7 +11,7 @@ namespace Seva.Actors.Storage;
 /// <remarks>Writes go through one queue, one at a time: SQLite takes one writer anyway, so concurrent
 /// sessions would only wait on its lock (or fail with "database is locked") and each hold a connection
 /// with its own page cache. Reads run directly.</remarks>
-public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts, TimeProvider time, ILogger<TranscriptionStore> logger) : IDisposable
+public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts, RecordLease lease, TimeProvider time, ILogger<TranscriptionStore> logger) : IDisposable
 {
     private readonly Channel<Func<Task>> _writes = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
@@ -68,11 +68,35 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         _stopping.Dispose();
     }
 
-    /// <summary>Records left IN_PROGRESS by a crash can never finish: mark them FAILED, keeping their text.</summary>
+    public RecordLease Lease => lease;
+
+    /// <summary>At start-up, before this host runs a session: records left IN_PROGRESS by this host's
+    /// earlier run (it crashed), by a host whose lease ran out, or by a version without leases can never
+    /// finish: mark them FAILED, keeping their text.</summary>
     public async Task<int> FailAbandonedAsync(CancellationToken cancellationToken)
     {
         var failed = 0;
-        await WriteAsync(async () => failed = await FailAbandonedNowAsync(cancellationToken));
+        await WriteAsync(async () => failed = await FailAbandonedNowAsync(startingUp: true, cancellationToken));
+        return failed;
+    }
+
+    /// <summary>While running: renews this host's claim on its open records, then fails the open records
+    /// of other hosts whose claim ran out. Returns how many were failed.</summary>
+    public async Task<int> RenewLeasesAsync(CancellationToken cancellationToken)
+    {
+        var failed = 0;
+        await WriteAsync(async () =>
+        {
+            var until = time.GetUtcNow().UtcDateTime + lease.Duration;
+            await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
+            {
+                await db.Transcriptions
+                    .Where(t => t.HostId == lease.HostId && t.Status == TranscriptionStatus.InProgress)
+                    .ExecuteUpdateAsync(s => s.SetProperty(t => t.LeaseExpiresAt, until), cancellationToken);
+            }
+
+            failed = await FailAbandonedNowAsync(startingUp: false, cancellationToken);
+        });
         return failed;
     }
 
@@ -114,6 +138,8 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         record.CreatedAt = now;
         record.UpdatedAt = now;
         record.Status = TranscriptionStatus.InProgress;
+        record.HostId = lease.HostId;
+        record.LeaseExpiresAt = now + lease.Duration;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Transcriptions.Add(record);
         await db.SaveChangesAsync(cancellationToken);
@@ -162,12 +188,18 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         }
     }
 
-    private async Task<int> FailAbandonedNowAsync(CancellationToken cancellationToken)
+    private async Task<int> FailAbandonedNowAsync(bool startingUp, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().UtcDateTime;
+        var me = lease.HostId;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+
+        // A running host never fails its own records: if its renewals failed (the database was away),
+        // its sessions still finish them.
         return await db.Transcriptions
             .Where(t => t.Status == TranscriptionStatus.InProgress)
+            .Where(t => t.HostId == null || t.LeaseExpiresAt == null || t.LeaseExpiresAt < now || (startingUp && t.HostId == me))
+            .Where(t => startingUp || t.HostId != me)
             .ExecuteUpdateAsync(
                 s => s.SetProperty(t => t.Status, TranscriptionStatus.Failed)
                     .SetProperty(t => t.ErrorCode, "SERVER_RESTARTED")
@@ -206,7 +238,10 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         if (!string.IsNullOrWhiteSpace(search))
         {
             var pattern = "%" + search.Trim().Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
-            query = query.Where(t => EF.Functions.Like(t.TranscriptText, pattern, "\\") || (t.Specialty != null && EF.Functions.Like(t.Specialty, pattern, "\\")));
+            // Case-insensitive on both providers: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+            query = db.Database.IsNpgsql()
+                ? query.Where(t => EF.Functions.ILike(t.TranscriptText, pattern, "\\") || (t.Specialty != null && EF.Functions.ILike(t.Specialty, pattern, "\\")))
+                : query.Where(t => EF.Functions.Like(t.TranscriptText, pattern, "\\") || (t.Specialty != null && EF.Functions.Like(t.Specialty, pattern, "\\")));
         }
 
         var total = await query.CountAsync(cancellationToken);

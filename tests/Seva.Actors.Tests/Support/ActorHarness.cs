@@ -24,7 +24,7 @@ public sealed class ActorHarness : IAsyncDisposable
             db.Database.Migrate();
         }
 
-        Records = new TranscriptionStore(Contexts, Time, NullLogger<TranscriptionStore>.Instance);
+        Records = new TranscriptionStore(Contexts, new RecordLease("host-a", TimeSpan.FromMinutes(1)), Time, NullLogger<TranscriptionStore>.Instance);
         FileAudio = new FileAudioStore(storage);
         Metrics = new SpeechMetrics(Time);
         Breaker = new EngineCircuitBreaker(Options.Create(breaker ?? new EngineBreakerOptions()), Time, NullLogger<EngineCircuitBreaker>.Instance);

@@ -30,7 +30,7 @@ public sealed class DictationPageTests : IAsyncLifetime
         _bunit.Services.AddSingleton(new DictationSessions(
             new UnusedEngine(),
             new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<EngineCircuitBreaker>.Instance),
-            new TranscriptionStore(new UnusedDatabase(), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptionStore>.Instance),
+            new TranscriptionStore(new UnusedDatabase(), new RecordLease("host-a", TimeSpan.FromMinutes(1)), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptionStore>.Instance),
             new FileAudioStore(options),
             Options.Create(new DictationOptions()),
             TimeProvider.System,

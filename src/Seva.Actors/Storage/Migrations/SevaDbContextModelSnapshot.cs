@@ -42,6 +42,11 @@ namespace Seva.Actors.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasColumnName("error_code");
 
+                    b.Property<string>("HostId")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("host_id");
+
                     b.Property<bool>("IsStreaming")
                         .HasColumnType("INTEGER")
                         .HasColumnName("is_streaming");
@@ -51,6 +56,10 @@ namespace Seva.Actors.Storage.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("language");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lease_expires_at");
 
                     b.Property<string>("PartialTranscript")
                         .HasColumnType("TEXT")
@@ -106,6 +115,9 @@ namespace Seva.Actors.Storage.Migrations
 
                     b.HasIndex("SessionId")
                         .HasDatabaseName("ix_transcriptions_session_id");
+
+                    b.HasIndex("Status")
+                        .HasDatabaseName("ix_transcriptions_status");
 
                     b.HasIndex("UserId", "CreatedAt")
                         .HasDatabaseName("ix_transcriptions_user_created");

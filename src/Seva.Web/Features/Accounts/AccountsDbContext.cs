@@ -1,14 +1,41 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Seva.Actors.Storage;
+using Seva.Web.Features.Accounts.PostgreSql;
 
 namespace Seva.Web.Features.Accounts;
 
-/// <summary>Accounts and API keys, in the same database as the transcriptions (own migrations history).</summary>
-public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> options) : IdentityDbContext<SevaUser>(options)
+/// <summary>Accounts, API keys and the Data Protection keys that sign cookies, in the same database as the
+/// transcriptions (own migrations history). This type carries the SQLite migrations; PostgreSQL's
+/// subclass carries its own.</summary>
+/// <remarks>The Data Protection keys live here rather than on one host's disk so that every host sharing
+/// the database accepts the cookies and antiforgery tokens another host issued.</remarks>
+public class AccountsDbContext : IdentityDbContext<SevaUser>, IDataProtectionKeyContext
 {
     public const string MigrationsHistoryTable = "__accounts_migrations";
 
+    public AccountsDbContext(DbContextOptions<AccountsDbContext> options)
+        : base(options)
+    {
+    }
+
+    protected AccountsDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public DbSet<UserApiKey> ApiKeys => Set<UserApiKey>();
+
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Times are UTC on every provider (see <see cref="UtcDateTimeConverter"/>).</summary>
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(configurationBuilder);
+        base.ConfigureConventions(configurationBuilder);
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+    }
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -26,7 +53,32 @@ public sealed class AccountsDbContext(DbContextOptions<AccountsDbContext> option
         k.Property(x => x.RevokedAt).HasColumnName("revoked_at");
         k.HasIndex(x => x.KeyHash).IsUnique().HasDatabaseName("ix_api_keys_key_hash");
         k.HasIndex(x => x.UserId).HasDatabaseName("ix_api_keys_user_id");
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
     }
+}
+
+/// <summary>Makes accounts contexts for the configured provider (its own type, so migrating applies
+/// that provider's migrations).</summary>
+public sealed class AccountsDbContextFactory : IDbContextFactory<AccountsDbContext>
+{
+    private readonly Func<AccountsDbContext> _create;
+
+    public AccountsDbContextFactory(DatabaseConnection database)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        if (database.Provider == DatabaseProvider.PostgreSql)
+        {
+            var options = database.Options<PostgreSqlAccountsDbContext>(AccountsDbContext.MigrationsHistoryTable);
+            _create = () => new PostgreSqlAccountsDbContext(options);
+        }
+        else
+        {
+            var options = database.Options<AccountsDbContext>(AccountsDbContext.MigrationsHistoryTable);
+            _create = () => new AccountsDbContext(options);
+        }
+    }
+
+    public AccountsDbContext CreateDbContext() => _create();
 }
 
 /// <summary>Lets <c>dotnet ef migrations add</c> build the model without starting the app.</summary>

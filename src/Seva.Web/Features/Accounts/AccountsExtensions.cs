@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
-using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -52,8 +51,8 @@ public static class AccountsExtensions
                 return Task.CompletedTask;
             };
         });
-        services.AddDbContextFactory<AccountsDbContext>((sp, db) =>
-            db.UseSqlite(sp.GetRequiredService<IOptions<StorageOptions>>().Value.SqliteConnectionString, o => o.MigrationsHistoryTable(AccountsDbContext.MigrationsHistoryTable)));
+        services.AddSingleton<IDbContextFactory<AccountsDbContext>, AccountsDbContextFactory>();
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AccountsDbContext>>().CreateDbContext());
         services.AddIdentityCore<SevaUser>(options =>
             {
                 options.SignIn.RequireConfirmedAccount = false;
@@ -70,11 +69,9 @@ public static class AccountsExtensions
             .AddEntityFrameworkStores<AccountsDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders();
-        // Sign-in cookies and antiforgery tokens are encrypted with these keys: kept in the data
-        // directory, they survive restarts and a service account without a home directory.
-        services.AddDataProtection().SetApplicationName("Seva");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
-            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys")), loggers));
+        // Sign-in cookies and antiforgery tokens are encrypted with these keys: kept in the database,
+        // they survive restarts, and every host sharing the database reads the same ones.
+        services.AddDataProtection().SetApplicationName("Seva").PersistKeysToDbContext<AccountsDbContext>();
         services.AddSingleton<ApiKeyService>();
         services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName);
         services.AddHostedService<AccountsStartup>();
@@ -103,6 +100,7 @@ public static class AccountsExtensions
             await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
             {
                 await db.Database.MigrateAsync(cancellationToken);
+                await ImportFileKeysAsync(db, cancellationToken);
             }
 
             if (string.IsNullOrWhiteSpace(demo.Value.Email) || string.IsNullOrEmpty(demo.Value.Password))
@@ -117,12 +115,43 @@ public static class AccountsExtensions
             }
 
             var result = await users.CreateAsync(new SevaUser { UserName = demo.Value.Email, Email = demo.Value.Email, EmailConfirmed = true }, demo.Value.Password);
+
+            // Hosts sharing a database start together: another may have made the account meanwhile.
+            if (!result.Succeeded && await users.FindByEmailAsync(demo.Value.Email) is not null)
+            {
+                return;
+            }
+
             if (!result.Succeeded)
             {
                 throw new InvalidOperationException($"{DemoUserOptions.SectionName}: the demo account could not be created: {string.Join(" ", result.Errors.Select(e => e.Description))}");
             }
 
             logger.LogInformation("Created the demo account {Email}", demo.Value.Email);
+        }
+
+        /// <summary>Versions before the shared key store kept the Data Protection keys as files in
+        /// <c>{DataDirectory}/keys</c>: moving them into an empty key table keeps signed-in users signed in.</summary>
+        private async Task ImportFileKeysAsync(AccountsDbContext db, CancellationToken cancellationToken)
+        {
+            var folder = new DirectoryInfo(Path.Combine(storage.Value.FullDataDirectory, "keys"));
+            if (!folder.Exists || await db.DataProtectionKeys.AnyAsync(cancellationToken))
+            {
+                return;
+            }
+
+            var files = folder.GetFiles("*.xml");
+            foreach (var file in files)
+            {
+                db.DataProtectionKeys.Add(new DataProtectionKey
+                {
+                    FriendlyName = Path.GetFileNameWithoutExtension(file.Name),
+                    Xml = await File.ReadAllTextAsync(file.FullName, cancellationToken),
+                });
+            }
+
+            await db.SaveChangesAsync(cancellationToken);
+            logger.LogInformation("Moved {Count} Data Protection keys from {Folder} into the database", files.Length, folder.FullName);
         }
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
