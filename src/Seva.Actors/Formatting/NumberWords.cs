@@ -65,13 +65,14 @@ internal static class NumberWords
             }
 
             var next = pos + group.Length;
-            if (Scales.TryGetValue(At(words, next), out var scale))
+            var scaled = Scales.TryGetValue(At(words, next), out var scale);
+            if (group.Value * (scaled ? scale : 1) >= lastScale)
             {
-                if (scale >= lastScale)
-                {
-                    break;
-                }
+                break; // "two thousand fifteen hundred": the second part is another number.
+            }
 
+            if (scaled)
+            {
                 total += group.Value * scale;
                 lastScale = scale;
                 shape = NumberShape.Large;
@@ -171,25 +172,24 @@ internal static class NumberWords
 
     public static string At(IReadOnlyList<string> words, int index) => index < words.Count ? words[index] : string.Empty;
 
-    /// <summary>Below a thousand: "one hundred and five", "forty two", "seven", "a hundred".</summary>
+    /// <summary>Below ten thousand: "one hundred and five", "forty two", "seven", "a hundred", and the
+    /// hundreds clinicians say for thousands ("fifteen hundred", "twenty five hundred").</summary>
     private static bool TryGroup(IReadOnlyList<string> words, int index, bool allowA, out Cardinal group)
     {
         var pos = index;
         long value = 0;
         var hundreds = false;
-        var word = At(words, pos);
-        var multiplier = allowA && word == A ? 1 : Digits.GetValueOrDefault(word);
-        if (multiplier > 0 && At(words, pos + 1) == Hundred)
+        if (allowA && At(words, pos) == A && At(words, pos + 1) == Hundred)
         {
-            value = multiplier * 100;
-            pos += 2;
-            hundreds = true;
+            (value, pos, hundreds) = (100, pos + 2, true);
         }
-        else if (word == Hundred)
+        else if (TryTail(words, pos, false, out var lead) && lead.Value > 0 && At(words, pos + lead.Length) == Hundred)
         {
-            value = 100;
-            pos++;
-            hundreds = true;
+            (value, pos, hundreds) = (lead.Value * 100, pos + lead.Length + 1, true);
+        }
+        else if (At(words, pos) == Hundred)
+        {
+            (value, pos, hundreds) = (100, pos + 1, true);
         }
 
         if (hundreds && At(words, pos) == And && TryTail(words, pos + 1, false, out _))

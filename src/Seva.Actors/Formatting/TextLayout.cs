@@ -23,8 +23,15 @@ internal static class TextLayout
     /// <summary>The end of the first <paramref name="count"/> finals of a document.</summary>
     public static TextEnd EndOf(IReadOnlyList<string> finals, int count)
     {
+        // The last final with more than spaces and brackets decides; a long document is not read whole.
+        var decisive = count;
+        while (decisive > 0 && finals[decisive - 1].AsSpan().TrimEnd(Transparent).IsEmpty)
+        {
+            decisive--;
+        }
+
         var end = TextEnd.Document;
-        for (var k = 0; k < count; k++)
+        for (var k = Math.Max(0, decisive - 1); k < count; k++)
         {
             end = EndOf(finals[k], end);
         }
