@@ -148,7 +148,7 @@ public sealed partial class DictationActor : IAsyncDisposable
 
         // The audio object exists before the record, so the record names it from the first byte and a crash
         // leaves the audio attached to its (then FAILED) record.
-        await OpenAudioAsync(AudioKey.Create(start.UserId, now, _transcriptionId), cancellationToken);
+        await OpenAudioAsync(AudioKey.Create(_deps.Audio.KeyPrefix, start.UserId, now, _transcriptionId), cancellationToken);
         var record = new TranscriptionRecord
         {
             Id = _transcriptionId,
@@ -380,7 +380,8 @@ public sealed partial class DictationActor : IAsyncDisposable
     }
 
     /// <summary>Hands what was written to storage, so a crash loses at most <see cref="AudioFlushInterval"/>
-    /// (plus the few frames LAME holds to encode the next one).</summary>
+    /// (plus the few frames LAME holds to encode the next one) with files; S3 keeps whole parts only, so
+    /// there a crash loses up to a part (see <see cref="IAudioWriter.FlushAsync"/>).</summary>
     private async Task FlushAudioAsync(CancellationToken cancellationToken)
     {
         _samplesSinceAudioFlush = 0;
@@ -438,6 +439,13 @@ public sealed partial class DictationActor : IAsyncDisposable
             // Disposing writes out what the writer still buffers, which fails as the write did (the disk is
             // still full). That tail is lost with the rest of the audio; the session must not be.
             _deps.Logger.LogDebug(ex, "Closing the failed audio of session {SessionId} failed too", SessionId);
+        }
+
+        if (!audio.Exists)
+        {
+            // Nothing of the recording was kept (an upload that could not be completed): the record names no
+            // audio, as when the writer could not be created, rather than a key with no object.
+            _audioKey = null;
         }
     }
 
@@ -561,38 +569,41 @@ public sealed partial class DictationActor : IAsyncDisposable
 
     private async Task CloseAudioAsync(CancellationToken cancellationToken)
     {
-        if (_encoder is not null && _audio is not null)
+        try
         {
-            var tail = ArrayPool<byte>.Shared.Rent(Mp3Encoder.MaxOutputBytes(0));
-            try
+            if (_encoder is not null && _audio is not null)
             {
-                var n = _encoder.Flush(tail);
-                await WriteAudioAsync(tail.AsMemory(0, n), cancellationToken);
+                var tail = ArrayPool<byte>.Shared.Rent(Mp3Encoder.MaxOutputBytes(0));
+                try
+                {
+                    var n = _encoder.Flush(tail);
+                    await WriteAudioAsync(tail.AsMemory(0, n), cancellationToken);
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(tail);
+                }
             }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(tail);
-            }
-        }
 
-        if (_audio is not null)
-        {
-            try
+            if (_audio is not null)
             {
                 await _audio.CompleteAsync(cancellationToken);
             }
-            catch (AudioStoreException ex)
-            {
-                ReportAudioFailure(ex);
-            }
-
+        }
+        catch (AudioStoreException ex)
+        {
+            ReportAudioFailure(ex);
+        }
+        finally
+        {
+            // Also when cancelled: an unfinished writer keeps what it can as it is disposed (an S3 upload
+            // is completed or aborted), so no session leaves an upload open.
             var audio = _audio;
             _audio = null;
             await DisposeQuietlyAsync(audio);
+            _encoder?.Dispose();
+            _encoder = null;
         }
-
-        _encoder?.Dispose();
-        _encoder = null;
     }
 
     /// <summary>Saves the outcome; the store retries with backoff until the database takes it. The session

@@ -3,11 +3,18 @@ using System.Text;
 
 namespace Seva.Actors.Storage;
 
-/// <summary>Storage keys for recordings: <c>audio/{user_id}/{YYYYMMDD_HHMMSS}_{uuid}.mp3</c>.</summary>
+/// <summary>Storage keys for recordings: <c>{prefix}{user_id}/{YYYYMMDD_HHMMSS}_{uuid}.mp3</c>, the prefix
+/// <c>audio/</c> unless the store is configured otherwise.</summary>
 public static class AudioKey
 {
-    public static string Create(string userId, DateTime utc, Guid id) =>
-        string.Create(CultureInfo.InvariantCulture, $"audio/{SafeUserId(userId)}/{utc:yyyyMMdd_HHmmss}_{id:D}.mp3");
+    /// <summary>The prefix of every key written before prefixes could be configured; files keep it, so the
+    /// keys records already hold stay valid.</summary>
+    public const string DefaultPrefix = "audio/";
+
+    public static string Create(string userId, DateTime utc, Guid id) => Create(DefaultPrefix, userId, utc, id);
+
+    public static string Create(string prefix, string userId, DateTime utc, Guid id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}{SafeUserId(userId)}/{utc:yyyyMMdd_HHmmss}_{id:D}.mp3");
 
     /// <summary>Makes a user id safe as one key segment, reversibly: letters, digits, '.' and '-' stay;
     /// every other byte of its UTF-8 becomes <c>_XX</c> (hex), and a leading '.' is escaped too, so no id

@@ -1,28 +1,41 @@
 namespace Seva.Actors.Storage;
 
-/// <summary>Where recordings are kept, by key. The default writes files under the data directory.</summary>
+/// <summary>Where recordings are kept, by key. The default writes files under the data directory
+/// (<see cref="Files.FileAudioStore"/>); <see cref="S3.S3AudioStore"/> keeps them in a bucket.</summary>
 public interface IAudioStore
 {
+    /// <summary>How the keys of new recordings start (see <see cref="AudioKey.Create(string, string, DateTime, Guid)"/>); a key a record
+    /// holds is complete, so records keep working when this changes.</summary>
+    string KeyPrefix { get; }
+
     /// <summary>Starts a new object that is written as the recording goes.</summary>
     Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Opens a stored object for reading (seekable, for range requests), or null if absent.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Deletes an object; an absent one is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 }
 
-/// <summary>An object being written. Data written is durable after each <see cref="FlushAsync"/>.</summary>
+/// <summary>An object being written, by one caller at a time. Disposing it without
+/// <see cref="CompleteAsync"/> keeps what the store can keep of what was written.</summary>
 public interface IAudioWriter : IAsyncDisposable
 {
     string Key { get; }
 
+    /// <summary>Whether an object is stored under <see cref="Key"/>: a file is from its creation; an object
+    /// that is uploaded (S3) once the upload completed. False after disposal means nothing of this recording
+    /// was kept, so a record must not name the key.</summary>
+    bool Exists { get; }
+
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
-    /// <summary>Makes what was written so far durable (a crash keeps it).</summary>
+    /// <summary>Hands what was written so far to the store. For files it is then durable (a crash keeps it);
+    /// S3 takes whole parts only, so there a crash loses what came after the last full part.</summary>
     Task FlushAsync(CancellationToken cancellationToken);
 
-    /// <summary>Finishes the object.</summary>
+    /// <summary>Finishes the object with everything written.</summary>
     Task CompleteAsync(CancellationToken cancellationToken);
 }
 

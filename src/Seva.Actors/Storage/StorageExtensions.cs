@@ -25,7 +25,7 @@ public static class StorageExtensions
         services.AddSingleton<IDbContextFactory<SevaDbContext>, SevaDbContextFactory>();
         services.AddSingleton(sp => RecordLease.From(sp.GetRequiredService<IOptions<DatabaseOptions>>(), sp.GetRequiredService<IOptions<StorageOptions>>()));
         services.AddSingleton<TranscriptionStore>();
-        services.AddSingleton<IAudioStore, FileAudioStore>();
+        services.AddSevaAudioStore();
         services.AddHostedService<DatabaseStartup>();
         services.AddHostedService<LeaseRenewal>();
         services.AddHealthChecks()

@@ -24,7 +24,8 @@ public sealed class DatabaseHealthCheck(IDbContextFactory<SevaDbContext> context
     }
 }
 
-/// <summary>Ready when a small object can be written to the audio store and removed again.</summary>
+/// <summary>Ready when a small object can be written to the audio store and removed again (for S3: a PUT and
+/// a DELETE in the bucket, so a missing bucket or wrong credentials show here, named in the description).</summary>
 /// <remarks>The probe key's leading '.' segment can never be a user's folder (see <see cref="AudioKey.SafeUserId"/>).</remarks>
 public sealed class AudioStoreHealthCheck(IAudioStore store) : IHealthCheck
 {
@@ -32,7 +33,7 @@ public sealed class AudioStoreHealthCheck(IAudioStore store) : IHealthCheck
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var key = $"audio/.health/{Guid.NewGuid():N}.probe";
+        var key = $"{store.KeyPrefix}.health/{Guid.NewGuid():N}.probe";
         try
         {
             await using (var writer = await store.CreateAsync(key, cancellationToken))

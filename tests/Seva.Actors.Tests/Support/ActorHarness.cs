@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Seva.Actors.Dictation;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
+using Seva.Actors.Storage.Files;
 
 namespace Seva.Actors.Tests.Support;
 

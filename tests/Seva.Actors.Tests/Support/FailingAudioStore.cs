@@ -9,6 +9,8 @@ public sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes, int
 {
     private int _created;
 
+    public string KeyPrefix => inner.KeyPrefix;
+
     public async Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken)
     {
         var writer = await inner.CreateAsync(key, cancellationToken);
@@ -26,6 +28,8 @@ public sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes, int
         private bool _disposed;
 
         public string Key => inner.Key;
+
+        public bool Exists => inner.Exists;
 
         public ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {

@@ -8,6 +8,7 @@ using Microsoft.JSInterop;
 using Seva.Actors.Dictation;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
+using Seva.Actors.Storage.Files;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Tests.Support;
 

@@ -1,11 +1,14 @@
 using Microsoft.Extensions.Options;
 
-namespace Seva.Actors.Storage;
+namespace Seva.Actors.Storage.Files;
 
 /// <summary>Keeps recordings as files under <c>{DataDirectory}/{key}</c>.</summary>
 public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioStore
 {
     private readonly string _root = options.Value.FullDataDirectory;
+
+    /// <summary>Always today's <c>audio/</c>: the folder layout under the data directory is the key.</summary>
+    public string KeyPrefix => AudioKey.DefaultPrefix;
 
     public Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken)
     {
@@ -33,7 +36,15 @@ public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioSto
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)
     {
-        File.Delete(PathFor(key));
+        try
+        {
+            File.Delete(PathFor(key));
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The user's folder is gone too: the file is absent, which is what deleting asks for.
+        }
+
         return Task.CompletedTask;
     }
 
@@ -51,6 +62,9 @@ public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioSto
     private sealed class FileAudioWriter(string key, FileStream stream) : IAudioWriter
     {
         public string Key { get; } = key;
+
+        /// <summary>The file was created with the writer, and what reached it stays.</summary>
+        public bool Exists => true;
 
         public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
         {
