@@ -29,7 +29,8 @@ public sealed class ActorHarness : IAsyncDisposable
         FileAudio = new FileAudioStore(storage);
         Metrics = new SpeechMetrics(Time);
         Breaker = new EngineCircuitBreaker(Options.Create(breaker ?? new EngineBreakerOptions()), Time, NullLogger<EngineCircuitBreaker>.Instance);
-        Sessions = new DictationSessions(engine, Breaker, Records, wrapAudio?.Invoke(FileAudio) ?? FileAudio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
+        Audio = wrapAudio?.Invoke(FileAudio) ?? FileAudio;
+        Sessions = new DictationSessions(engine, Breaker, Records, Audio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
     }
 
     public TimeProvider Time { get; }
@@ -44,6 +45,9 @@ public sealed class ActorHarness : IAsyncDisposable
 
     public FileAudioStore FileAudio { get; }
 
+    /// <summary>The store the sessions write to: <see cref="FileAudio"/> unless the constructor was given another.</summary>
+    public IAudioStore Audio { get; }
+
     public DictationSessions Sessions { get; }
 
     public static DictationStart Start(string quality = "medium", params string[] vocabulary) =>
@@ -54,7 +58,7 @@ public sealed class ActorHarness : IAsyncDisposable
 
     public async Task<byte[]> AudioAsync(string key)
     {
-        await using var stream = (await FileAudio.OpenReadAsync(key, CancellationToken.None))!;
+        await using var stream = (await Audio.OpenReadAsync(key, CancellationToken.None))!;
         using var copy = new MemoryStream();
         await stream.CopyToAsync(copy);
         return copy.ToArray();

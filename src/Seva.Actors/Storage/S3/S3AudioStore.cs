@@ -188,14 +188,15 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
         ex is AmazonServiceException or AmazonClientException or HttpRequestException or IOException or TimeoutException
         || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested); // a request timing out
 
-    /// <summary>Whether trying again may help: not for an answer that will not change (a missing bucket,
-    /// denied access, a bad request), but for server errors, throttling and the network.</summary>
+    /// <summary>Whether trying again may help: for server errors, throttling and the network (the SDK lets
+    /// HttpRequestException through), not for an answer that will not change (a missing bucket, denied
+    /// access, a bad request) or a client that cannot sign (no credentials found).</summary>
     private static bool IsTransient(Exception ex) => ex switch
     {
         AmazonServiceException { StatusCode: >= HttpStatusCode.InternalServerError or HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests } => true,
-        AmazonServiceException { StatusCode: 0 } => true, // no answer at all
         AmazonServiceException s => s.InnerException is HttpRequestException or IOException,
-        _ => ex is AmazonClientException or HttpRequestException or IOException or TimeoutException or OperationCanceledException,
+        AmazonClientException c => c.InnerException is HttpRequestException or IOException,
+        _ => ex is HttpRequestException or IOException or TimeoutException or OperationCanceledException, // a request timing out
     };
 
     /// <summary>Every call is tried three times in all (two retries), 0.5 s then 1 s apart (jittered).</summary>
