@@ -38,8 +38,7 @@ public sealed partial class S3TestBucket : IDisposable
     /// <summary>A client straight to the server, for checking what the store left there.</summary>
     public AmazonS3Client Client { get; }
 
-    /// <summary>Requests that match fail with a 500 InternalError (checked before each request is sent).</summary>
-    public Func<S3Request, bool>? FailWhen { get; set; }
+    private Func<S3Request, bool>? _failWhen;
 
     public IReadOnlyList<S3Request> Requests
     {
@@ -62,6 +61,14 @@ public sealed partial class S3TestBucket : IDisposable
                 return [.. _started];
             }
         }
+    }
+
+    /// <summary>From now on, requests that match fail with a 500 InternalError before they reach the server:
+    /// the first <paramref name="times"/> of them, or all.</summary>
+    public void Fail(Func<S3Request, bool> match, int times = int.MaxValue)
+    {
+        var failed = 0;
+        _failWhen = r => match(r) && Interlocked.Increment(ref failed) <= times;
     }
 
     /// <summary>Skips the calling test, visibly, when no S3 server was started for the tests.</summary>
@@ -178,7 +185,7 @@ public sealed partial class S3TestBucket : IDisposable
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
             var call = S3Request.Of(request);
-            if (bucket.FailWhen?.Invoke(call) == true)
+            if (bucket._failWhen?.Invoke(call) == true)
             {
                 bucket.Log(call with { Status = 500, Failed = true }, null);
                 return new HttpResponseMessage(HttpStatusCode.InternalServerError)
