@@ -4,6 +4,7 @@ using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Features.Security;
+using Seva.Web.Features.StorageCopy;
 using Seva.Web.Features.Transcriptions;
 using Seva.Web.ServiceDefaults;
 
@@ -15,8 +16,14 @@ builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
 builder.AddBroadcast();
+builder.AddStorageCopy();
 
 var app = builder.Build();
+if (await app.RunStorageCopyIfAskedAsync() is { } exitCode)
+{
+    return exitCode;
+}
+
 app.UseSecurity();
 app.UseSevaUi();
 app.UseAuthentication();
@@ -29,6 +36,7 @@ app.MapTranscriptionsApi();
 app.MapDefaultEndpoints();
 app.MapSevaUi();
 app.Run();
+return 0;
 
 /// <summary>Entry point, visible to integration tests (WebApplicationFactory).</summary>
 public partial class Program;
