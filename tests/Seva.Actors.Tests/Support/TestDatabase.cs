@@ -46,6 +46,15 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
     {
+        var database = await CreateEmptyAsync(provider);
+        await using var db = await database.Contexts.CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        return database;
+    }
+
+    /// <summary>A database with no schema yet, as a first start finds it.</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync(DatabaseProvider provider)
+    {
         TestDatabase database;
         if (provider == DatabaseProvider.PostgreSql)
         {
@@ -67,8 +76,6 @@ public sealed class TestDatabase : IAsyncDisposable
             database = new TestDatabase(provider, $"Data Source={Path.Combine(directory, "seva.db")}", directory, null, null);
         }
 
-        await using var db = await database.Contexts.CreateDbContextAsync();
-        await db.Database.MigrateAsync();
         return database;
     }
 

@@ -90,9 +90,19 @@ public static class AccountsExtensions
     }
 
     /// <summary>Migrates the accounts schema and creates the demo account, before requests are taken.</summary>
-    private sealed class AccountsStartup(IServiceProvider services, IOptions<DemoUserOptions> demo, IOptions<StorageOptions> storage, ILogger<AccountsStartup> logger) : IHostedService
+    /// <remarks>It runs in <see cref="IHostedLifecycleService.StartingAsync"/>, before any hosted service
+    /// starts: Data Protection's own hosted service reads the key ring from the database at its start.</remarks>
+    private sealed class AccountsStartup(IServiceProvider services, IOptions<DemoUserOptions> demo, IOptions<StorageOptions> storage, ILogger<AccountsStartup> logger) : IHostedLifecycleService
     {
-        public async Task StartAsync(CancellationToken cancellationToken)
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public async Task StartingAsync(CancellationToken cancellationToken)
         {
             Directory.CreateDirectory(storage.Value.FullDataDirectory);
             await using var scope = services.CreateAsyncScope();
