@@ -124,12 +124,21 @@ public static class AccountsExtensions
                 return;
             }
 
-            var result = await users.CreateAsync(new SevaUser { UserName = demo.Value.Email, Email = demo.Value.Email, EmailConfirmed = true }, demo.Value.Password);
-
-            // Hosts sharing a database start together: another may have made the account meanwhile.
-            if (!result.Succeeded && await users.FindByEmailAsync(demo.Value.Email) is not null)
+            IdentityResult result;
+            try
             {
-                return;
+                result = await users.CreateAsync(new SevaUser { UserName = demo.Value.Email, Email = demo.Value.Email, EmailConfirmed = true }, demo.Value.Password);
+            }
+            catch (DbUpdateException)
+            {
+                // Hosts sharing a database start together: another may have made the account between our
+                // check and our insert (the database's unique index refused the second).
+                if (await users.FindByEmailAsync(demo.Value.Email) is not null)
+                {
+                    return;
+                }
+
+                throw;
             }
 
             if (!result.Succeeded)
