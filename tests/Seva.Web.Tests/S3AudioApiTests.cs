@@ -13,8 +13,7 @@ public sealed class S3AudioApiTests
 {
     public S3AudioApiTests()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3TestBucket.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3TestBucket.SecretKey);
+        S3TestBucket.ExportCredentials();
     }
 
     [SkippableFact]

@@ -16,8 +16,7 @@ public sealed class StorageCopyTests
 {
     public StorageCopyTests()
     {
-        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", S3TestBucket.AccessKey);
-        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", S3TestBucket.SecretKey);
+        S3TestBucket.ExportCredentials();
     }
 
     [SkippableFact]

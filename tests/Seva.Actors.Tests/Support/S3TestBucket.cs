@@ -31,6 +31,14 @@ public sealed partial class S3TestBucket : IDisposable
 
     public static string? ServerUrl => Environment.GetEnvironmentVariable("SEVA_TEST_S3_URL");
 
+    /// <summary>Gives servers started in this process the server's credentials the way a deployment does:
+    /// through the AWS SDK's standard chain, here its environment variables.</summary>
+    public static void ExportCredentials()
+    {
+        Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", AccessKey);
+        Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", SecretKey);
+    }
+
     public string Url { get; }
 
     public string Name { get; }
