@@ -9,52 +9,49 @@ namespace Seva.Actors.Storage.S3;
 /// so a FAILED record's audio plays as soon as the host is up. Spools that fail (the bucket is away too, as
 /// after a power cut that took both down) are tried again every <see cref="RetryEvery"/> until stored.</summary>
 /// <remarks>Spools are on this host's disk: only this host, started again on its data directory, recovers them.</remarks>
-internal sealed class S3SpoolRecoveryService(IAudioStore audio, IOptions<StorageOptions> storage, TimeProvider time, ILogger<S3SpoolRecoveryService> logger) : IHostedService, IDisposable
+internal sealed class S3SpoolRecoveryService(IAudioStore audio, IOptions<StorageOptions> storage, TimeProvider time, ILogger<S3SpoolRecoveryService> logger) : BackgroundService
 {
     public static readonly TimeSpan RetryEvery = TimeSpan.FromMinutes(5);
 
-    private readonly CancellationTokenSource _stopping = new();
-    private Task _retrying = Task.CompletedTask;
+    private S3SpoolRecovery? _recovery;
+    private IReadOnlyList<string> _failed = [];
+    private PeriodicTimer? _retry;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>The start-up pass, awaited before the host goes on; retries, if any, run in the background.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (audio is not S3AudioStore s3)
+        if (audio is S3AudioStore s3)
         {
-            var left = new S3Spool(S3Spool.DirectoryUnder(storage.Value.FullDataDirectory)).Ids().Count;
-            if (left > 0)
-            {
-                logger.LogWarning("{Count} recordings a crash left in the S3 spool wait there until Seva runs with {Setting}={S3} again", left, AudioStoreOptions.SectionName + ":Provider", AudioStoreProviders.S3);
-            }
+            _recovery = new S3SpoolRecovery(s3, logger);
+            var result = await _recovery.RecoverAsync(cancellationToken);
+            logger.LogInformation("Recovered {Count} recordings a crash left in the spool; {Failed} could not be uploaded yet", result.Recovered, result.Failed.Count);
+            _failed = result.Failed;
+            _retry = _failed.Count > 0 ? new PeriodicTimer(RetryEvery, time) : null; // made now, so it counts from start-up
+        }
+        else if (new S3Spool(S3Spool.DirectoryUnder(storage.Value.FullDataDirectory)).Ids() is { Count: > 0 } left)
+        {
+            logger.LogWarning("{Count} recordings a crash left in the S3 spool wait there until Seva runs with {Setting}={S3} again", left.Count, AudioStoreOptions.SectionName + ":Provider", AudioStoreProviders.S3);
+        }
 
+        await base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>Only the spools start-up found: those this process writes are its sessions' own.</summary>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_retry is not { } timer || _recovery is null)
+        {
             return;
         }
 
-        var recovery = new S3SpoolRecovery(s3, logger);
-        var result = await recovery.RecoverAsync(cancellationToken);
-        logger.LogInformation("Recovered {Count} recordings a crash left in the spool; {Failed} could not be uploaded yet", result.Recovered, result.Failed.Count);
-        if (result.Failed.Count > 0)
+        using (timer)
         {
-            _retrying = RetryAsync(recovery, result.Failed, _stopping.Token);
-        }
-    }
-
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await _stopping.CancelAsync();
-        await _retrying.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-    }
-
-    public void Dispose() => _stopping.Dispose();
-
-    /// <summary>Only the spools start-up found: those this process writes are its sessions' own.</summary>
-    private async Task RetryAsync(S3SpoolRecovery recovery, IReadOnlyList<string> ids, CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(RetryEvery, time);
-        while (ids.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            var result = await recovery.RecoverAsync(ids, stoppingToken);
-            ids = result.Failed;
-            logger.LogInformation("Recovered {Count} more recordings from the spool; {Failed} still wait", result.Recovered, ids.Count);
+            while (_failed.Count > 0 && await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var result = await _recovery.RecoverAsync(_failed, stoppingToken);
+                _failed = result.Failed;
+                logger.LogInformation("Recovered {Count} more recordings from the spool; {Failed} still wait", result.Recovered, _failed.Count);
+            }
         }
     }
 }
