@@ -20,17 +20,10 @@ public sealed class S3SpoolTests
     {
         using var bucket = await S3TestBucket.CreateAsync();
         var key = "audio/user-1/20250101_120000_killed.mp3";
-        using var crashed = bucket.NewStore(PartSize);
-        var writer = await crashed.CreateAsync(key, CancellationToken.None);
         var flushed = RandomBytes.Of((PartSize * 2) + 10_000);
-        foreach (var chunk in flushed.Chunk(4096))
-        {
-            await writer.WriteAsync(chunk, CancellationToken.None);
-            await writer.FlushAsync(CancellationToken.None);
-        }
-
+        using var killed = await KilledWhileWritingAsync(bucket, key, flushed);
         await Poll.UntilAsync(() => bucket.Requests.Count(r => r is { Call: S3Call.UploadPart, Status: 200 }) == 2);
-        await writer.WriteAsync(RandomBytes.Of(3000, seed: 2), CancellationToken.None); // not flushed: the crash loses it
+        await killed.Writer.WriteAsync(RandomBytes.Of(3000, seed: 2), CancellationToken.None); // not flushed: the crash loses it
         Assert.Null(await bucket.ReadObjectAsync(key)); // two parts are up, but no object until the upload completes
 
         using var restarted = bucket.NewStore(PartSize);
@@ -43,7 +36,6 @@ public sealed class S3SpoolTests
         var abort = Assert.Single(bucket.Requests, r => r.Call == S3Call.AbortUpload); // s3rver answers 405: tolerated
         Assert.Equal(Assert.Single(bucket.StartedUploads), abort.UploadId);
         Assert.Empty(bucket.SpoolFiles());
-        GC.KeepAlive(writer); // a finalized writer would flush its buffer, as a killed process cannot
     }
 
     [SkippableFact]
@@ -74,47 +66,14 @@ public sealed class S3SpoolTests
     }
 
     [SkippableFact]
-    public async Task SpoolWhoseUploadFails_StaysWhole_AndIsStoredByTheNextTry()
-    {
-        using var bucket = await S3TestBucket.CreateAsync();
-        var key = "audio/user-1/20250101_120000_later.mp3";
-        using var crashed = bucket.NewStore(PartSize);
-        var writer = await crashed.CreateAsync(key, CancellationToken.None);
-        var flushed = RandomBytes.Of(5000);
-        await writer.WriteAsync(flushed, CancellationToken.None);
-        await writer.FlushAsync(CancellationToken.None);
-        var spooled = bucket.SpoolFiles();
-        Assert.Equal(2, spooled.Count); // the audio and its sidecar
-
-        using var restarted = bucket.NewStore(PartSize);
-        bucket.Fail(r => r.Call == S3Call.PutObject);
-        var failed = await new S3SpoolRecovery(restarted, NullLogger.Instance).RecoverAsync(CancellationToken.None);
-
-        Assert.Equal(0, failed.Recovered);
-        Assert.Single(failed.Failed);
-        Assert.Equal(3, bucket.Requests.Count(r => r.Call == S3Call.PutObject)); // tried, and retried twice
-        Assert.Equal(spooled, bucket.SpoolFiles());
-        Assert.Null(await bucket.ReadObjectAsync(key));
-
-        bucket.Fail(_ => false); // the bucket is back
-        var retried = await new S3SpoolRecovery(restarted, NullLogger.Instance).RecoverAsync(failed.Failed, CancellationToken.None);
-
-        Assert.Equal(1, retried.Recovered);
-        Assert.Equal(flushed, await bucket.ReadObjectAsync(key));
-        Assert.Empty(bucket.SpoolFiles());
-        GC.KeepAlive(writer);
-    }
-
-    [SkippableFact]
-    public async Task StartUp_WhileTheBucketFails_KeepsTheSpool_AndTheServiceStoresItAtItsNextTry()
+    public async Task StartUp_WhileTheBucketFails_KeepsTheSpoolWhole_AndTheServiceStoresItAtItsNextTry()
     {
         using var bucket = await S3TestBucket.CreateAsync();
         var key = "audio/user-1/20250101_120000_retried.mp3";
-        using var crashed = bucket.NewStore(PartSize);
-        var writer = await crashed.CreateAsync(key, CancellationToken.None);
         var flushed = RandomBytes.Of(7000);
-        await writer.WriteAsync(flushed, CancellationToken.None);
-        await writer.FlushAsync(CancellationToken.None);
+        using var killed = await KilledWhileWritingAsync(bucket, key, flushed);
+        var spooled = bucket.SpoolFiles();
+        Assert.Equal(2, spooled.Count); // the audio and its sidecar
 
         using var restarted = bucket.NewStore(PartSize);
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
@@ -122,23 +81,22 @@ public sealed class S3SpoolTests
         bucket.Fail(r => r.Call == S3Call.PutObject);
         await service.StartAsync(CancellationToken.None);
 
+        Assert.Equal(3, bucket.Requests.Count(r => r.Call == S3Call.PutObject)); // tried, and retried twice
         Assert.Null(await bucket.ReadObjectAsync(key));
-        Assert.Equal(2, bucket.SpoolFiles().Count);
+        Assert.Equal(spooled, bucket.SpoolFiles());
 
-        bucket.Fail(_ => false);
+        bucket.Fail(_ => false); // the bucket is back
         time.Advance(S3SpoolRecoveryService.RetryEvery);
         await Poll.UntilAsync(() => bucket.SpoolFiles().Count == 0);
         Assert.Equal(flushed, await bucket.ReadObjectAsync(key));
         await service.StopAsync(CancellationToken.None);
-        GC.KeepAlive(writer);
     }
 
     [SkippableFact]
     public async Task SpoolWithoutAudio_IsDiscarded_WithoutStoringAnEmptyObject()
     {
         using var bucket = await S3TestBucket.CreateAsync();
-        using var crashed = bucket.NewStore(PartSize);
-        var writer = await crashed.CreateAsync("audio/user-1/20250101_120000_silent.mp3", CancellationToken.None);
+        using var killed = await KilledWhileWritingAsync(bucket, "audio/user-1/20250101_120000_silent.mp3", []);
         Assert.Equal(2, bucket.SpoolFiles().Count);
 
         using var restarted = bucket.NewStore(PartSize);
@@ -148,7 +106,6 @@ public sealed class S3SpoolTests
         Assert.Empty(result.Failed);
         Assert.Empty(bucket.SpoolFiles());
         Assert.Empty(await bucket.KeysAsync());
-        GC.KeepAlive(writer);
     }
 
     [SkippableFact]
@@ -174,5 +131,27 @@ public sealed class S3SpoolTests
         {
             File.Delete(bucket.SpoolDirectory);
         }
+    }
+
+    /// <summary>A process that wrote <paramref name="flushed"/> to a new recording, flushing as it went, and was
+    /// then killed: its writer is never disposed.</summary>
+    private static async Task<Killed> KilledWhileWritingAsync(S3TestBucket bucket, string key, byte[] flushed)
+    {
+        var store = bucket.NewStore(PartSize);
+        var writer = await store.CreateAsync(key, CancellationToken.None);
+        foreach (var chunk in flushed.Chunk(4096))
+        {
+            await writer.WriteAsync(chunk, CancellationToken.None);
+            await writer.FlushAsync(CancellationToken.None);
+        }
+
+        return new Killed(store, writer);
+    }
+
+    /// <summary>Holds the killed process's writer for the test's length: a finalized one would flush its
+    /// buffer, as a killed process cannot.</summary>
+    private sealed record Killed(S3AudioStore Store, IAudioWriter Writer) : IDisposable
+    {
+        public void Dispose() => Store.Dispose();
     }
 }
