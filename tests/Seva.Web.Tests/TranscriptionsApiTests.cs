@@ -64,6 +64,26 @@ public sealed class TranscriptionsApiTests : ServerTest
         Assert.Equal(length, part.Content.Headers.ContentRange!.Length);
     }
 
+    [Fact]
+    public async Task Audio_WhoseObjectIsMissing_Is404SayingTheAudioIsNotAvailable_AndTheRecordKeepsItsKey()
+    {
+        var id = await DictateSilenceAsync(SevaServer.AliceKey, 0.5);
+        using var api = Server.ApiClient(SevaServer.AliceKey);
+        var key = (string)(await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{id}"))!["audio_key"]!;
+        File.Delete(Path.Combine(Server.DataDirectory, key)); // as a crashed host's object that is not uploaded yet
+
+        using var response = await api.GetAsync($"/api/v1/transcriptions/{id}/audio");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var error = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+        Assert.Equal("audio_not_available", (string?)error["error"]);
+        Assert.Contains("not in the audio store", (string?)error["message"], StringComparison.Ordinal);
+        Assert.Equal(key, (string?)(await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{id}"))!["audio_key"]);
+
+        using var unknown = await api.GetAsync($"/api/v1/transcriptions/{Guid.NewGuid()}/audio");
+        Assert.Equal("not_found", (string?)(await unknown.Content.ReadFromJsonAsync<JsonObject>())!["error"]);
+    }
+
     [Theory]
     [InlineData("page=0")]
     [InlineData("page_size=0")]

@@ -380,8 +380,8 @@ public sealed partial class DictationActor : IAsyncDisposable
     }
 
     /// <summary>Hands what was written to storage, so a crash loses at most <see cref="AudioFlushInterval"/>
-    /// (plus the few frames LAME holds to encode the next one) with files; S3 keeps whole parts only, so
-    /// there a crash loses up to a part (see <see cref="IAudioWriter.FlushAsync"/>).</summary>
+    /// (plus the few frames LAME holds to encode the next one), with files as with S3's local spool (see
+    /// <see cref="IAudioWriter.FlushAsync"/>).</summary>
     private async Task FlushAudioAsync(CancellationToken cancellationToken)
     {
         _samplesSinceAudioFlush = 0;

@@ -25,6 +25,7 @@ public static class AudioStoreExtensions
                 ? new S3AudioStore(
                     new AmazonS3Client(S3AudioStore.ClientConfig(options.S3)),
                     options.S3,
+                    S3Spool.DirectoryUnder(sp.GetRequiredService<IOptions<StorageOptions>>().Value.FullDataDirectory),
                     sp.GetRequiredService<TimeProvider>(),
                     sp.GetRequiredService<ILogger<S3AudioStore>>())
                 : ActivatorUtilities.CreateInstance<FileAudioStore>(sp);

@@ -31,8 +31,8 @@ public interface IAudioWriter : IAsyncDisposable
 
     ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken);
 
-    /// <summary>Hands what was written so far to the store. For files it is then durable (a crash keeps it);
-    /// S3 takes whole parts only, so there a crash loses what came after the last full part.</summary>
+    /// <summary>Makes what was written so far durable: a crash keeps it. Files are written in place; S3 takes
+    /// whole parts only, so there it is kept in a local spool the next start uploads.</summary>
     Task FlushAsync(CancellationToken cancellationToken);
 
     /// <summary>Finishes the object with everything written.</summary>

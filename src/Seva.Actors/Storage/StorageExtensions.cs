@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Hosting;
+using Seva.Actors.Storage.S3;
 
 namespace Seva.Actors.Storage;
 
@@ -27,6 +28,7 @@ public static class StorageExtensions
         services.AddSingleton<TranscriptionStore>();
         services.AddSevaAudioStore();
         services.AddHostedService<DatabaseStartup>();
+        services.AddHostedService<S3SpoolRecoveryService>(); // after DatabaseStartup: hosted services start in order
         services.AddHostedService<LeaseRenewal>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [HealthTags.Ready])

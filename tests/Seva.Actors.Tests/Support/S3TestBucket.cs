@@ -10,8 +10,9 @@ using Seva.Actors.Storage.S3;
 namespace Seva.Actors.Tests.Support;
 
 /// <summary>A bucket of its own on the S3-compatible server the test script starts (s3rver, at
-/// <c>SEVA_TEST_S3_URL</c>), with a log of every request a store made through <see cref="NewStore"/> and a
-/// switch that fails the requests it matches, as a server error, before they reach the server.</summary>
+/// <c>SEVA_TEST_S3_URL</c>), with a log of every request a store made through <see cref="NewStore"/>, a
+/// switch that fails the requests it matches, as a server error, before they reach the server, and a
+/// temporary spool directory for its stores (removed on disposal).</summary>
 public sealed partial class S3TestBucket : IDisposable
 {
     public const string AccessKey = "S3RVER";
@@ -27,6 +28,7 @@ public sealed partial class S3TestBucket : IDisposable
         Url = url;
         Name = name;
         Client = new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), S3AudioStore.ClientConfig(Options(S3AudioStoreOptions.MinPartSizeBytes)));
+        SpoolDirectory = Path.Combine(Path.GetTempPath(), "seva-spool-" + name);
     }
 
     public static string? ServerUrl => Environment.GetEnvironmentVariable("SEVA_TEST_S3_URL");
@@ -42,6 +44,13 @@ public sealed partial class S3TestBucket : IDisposable
     public string Url { get; }
 
     public string Name { get; }
+
+    /// <summary>Where this bucket's stores spool (created by the first writer).</summary>
+    public string SpoolDirectory { get; }
+
+    /// <summary>The files in <see cref="SpoolDirectory"/>.</summary>
+    public IReadOnlyList<string> SpoolFiles() =>
+        Directory.Exists(SpoolDirectory) ? [.. Directory.EnumerateFiles(SpoolDirectory).Select(Path.GetFileName).OfType<string>()] : [];
 
     /// <summary>A client straight to the server, for checking what the store left there.</summary>
     public AmazonS3Client Client { get; }
@@ -111,14 +120,15 @@ public sealed partial class S3TestBucket : IDisposable
         ["Seva:AudioStore:S3:ForcePathStyle"] = "true",
     };
 
-    /// <summary>A store on this bucket whose requests are logged and can be failed.</summary>
+    /// <summary>A store on this bucket whose requests are logged and can be failed; a new one on the same
+    /// spool directory is what a restarted process has.</summary>
     public S3AudioStore NewStore(int partSizeBytes, string prefix = AudioKey.DefaultPrefix, string? bucketName = null)
     {
         var options = Options(partSizeBytes, prefix);
         options.BucketName = bucketName ?? Name;
         var config = S3AudioStore.ClientConfig(options);
         config.HttpClientFactory = new Intercepting(this);
-        return new S3AudioStore(new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config), options, TimeProvider.System, NullLogger<S3AudioStore>.Instance);
+        return new S3AudioStore(new AmazonS3Client(new BasicAWSCredentials(AccessKey, SecretKey), config), options, SpoolDirectory, TimeProvider.System, NullLogger<S3AudioStore>.Instance);
     }
 
     public async Task<byte[]?> ReadObjectAsync(string key)
@@ -160,7 +170,14 @@ public sealed partial class S3TestBucket : IDisposable
         }
     }
 
-    public void Dispose() => Client.Dispose();
+    public void Dispose()
+    {
+        Client.Dispose();
+        if (Directory.Exists(SpoolDirectory))
+        {
+            Directory.Delete(SpoolDirectory, recursive: true);
+        }
+    }
 
     private void Log(S3Request request, string? startedUpload)
     {

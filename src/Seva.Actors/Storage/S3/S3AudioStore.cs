@@ -10,8 +10,9 @@ using Polly.Retry;
 namespace Seva.Actors.Storage.S3;
 
 /// <summary>Keeps recordings in an S3 (or S3-compatible) bucket: written as multipart uploads while the
-/// session runs (<see cref="S3AudioWriter"/>), read back with ranged GETs (<see cref="S3ReadStream"/>).
-/// Thread-safe; each writer and read stream is for one caller at a time. Owns its client.</summary>
+/// session runs (<see cref="S3AudioWriter"/>), with a local spool a crash leaves for the next start to upload
+/// (<see cref="S3Spool"/>), read back with ranged GETs (<see cref="S3ReadStream"/>). Thread-safe; each writer
+/// and read stream is for one caller at a time. Owns its client.</summary>
 public sealed class S3AudioStore : IAudioStore, IDisposable
 {
     private readonly IAmazonS3 _client;
@@ -19,12 +20,15 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
 
-    public S3AudioStore(IAmazonS3 client, S3AudioStoreOptions options, TimeProvider time, ILogger<S3AudioStore> logger)
+    /// <param name="spoolDirectory">Where writers keep their local copy (<c>{DataDirectory}/spool</c>).</param>
+    public S3AudioStore(IAmazonS3 client, S3AudioStoreOptions options, string spoolDirectory, TimeProvider time, ILogger<S3AudioStore> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrWhiteSpace(options.BucketName);
+        ArgumentException.ThrowIfNullOrWhiteSpace(spoolDirectory);
         _client = client;
         _options = options;
+        Spool = new S3Spool(spoolDirectory);
         _logger = logger;
         _retry = Retry(time, logger);
     }
@@ -32,6 +36,8 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
     public string Bucket => _options.BucketName!;
 
     public string KeyPrefix => _options.Prefix;
+
+    internal S3Spool Spool { get; }
 
     /// <summary>The client settings for <paramref name="options"/>; credentials come from the SDK's chain.</summary>
     public static AmazonS3Config ClientConfig(S3AudioStoreOptions options)
@@ -72,7 +78,7 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
 
         // Nothing is sent yet: a recording shorter than a part is one PUT when it completes, and a multipart
         // upload starts only with the first full part, so a short session never leaves an upload to clean up.
-        return Task.FromResult<IAudioWriter>(new S3AudioWriter(this, key, _options.PartSizeBytes, _logger));
+        return Task.FromResult<IAudioWriter>(new S3AudioWriter(this, key, _options.PartSizeBytes, Spool.Start(key, _logger), _logger));
     }
 
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
@@ -125,17 +131,31 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
         CallAsync("abort the upload of", key, token => _client.AbortMultipartUploadAsync(Bucket, key, uploadId, token), cancellationToken);
 
     internal Task PutAsync(string key, byte[] data, int length, CancellationToken cancellationToken) =>
+        PutBodyAsync(key, () => new MemoryStream(data, 0, length, writable: false), cancellationToken);
+
+    /// <summary>Stores <paramref name="body"/> whole, from its start (again at each attempt), as one PUT (up to
+    /// S3's 5 GiB, some 180 hours of 64 kbit/s MP3); the stream stays open.</summary>
+    internal Task PutAsync(string key, Stream body, CancellationToken cancellationToken) =>
+        PutBodyAsync(key, () =>
+        {
+            body.Position = 0;
+            return body;
+        },
+        cancellationToken);
+
+    private Task<PutObjectResponse> PutBodyAsync(string key, Func<Stream> body, CancellationToken cancellationToken) =>
         CallAsync("store", key, token => _client.PutObjectAsync(
             new PutObjectRequest
             {
                 BucketName = Bucket,
                 Key = key,
                 ContentType = "audio/mpeg",
-                InputStream = new MemoryStream(data, 0, length, writable: false),
+                InputStream = body(), // anew for each attempt
+                AutoCloseStream = false,
 
-                // The body is in memory, so it is sent plain, signed with its SHA-256, rather than as an
-                // aws-chunked body (the SDK's default, with or without checksums): servers that do not decode
-                // aws-chunked, such as s3rver, store the chunk framing as part of the object.
+                // The body is sent plain, signed with its SHA-256, rather than as an aws-chunked body (the SDK's
+                // default, with or without checksums): servers that do not decode aws-chunked, such as s3rver,
+                // store the chunk framing as part of the object.
                 UseChunkEncoding = false,
             },
             token), cancellationToken);

@@ -30,6 +30,7 @@ public sealed class S3AudioStoreOptions
     public string Prefix { get; set; } = AudioKey.DefaultPrefix;
 
     /// <summary>Size of the multipart upload's parts: the recording is uploaded a part at a time as it is
-    /// encoded, so this is also how much audio a crash (kill -9) can lose.</summary>
+    /// encoded; what is not yet in a part is also in the local spool, so a crash loses only what came after
+    /// the last flush.</summary>
     public int PartSizeBytes { get; set; } = MinPartSizeBytes;
 }

@@ -9,15 +9,15 @@ namespace Seva.Actors.Storage.S3;
 /// waits on the network only when a part fills before the previous one is up), and completing uploads the
 /// rest as the last part. A recording shorter than a part is a single PUT.</summary>
 /// <remarks>
-/// <para>Unlike a file, an S3 object has nothing to append to: <see cref="FlushAsync"/> cannot make the tail
-/// durable, so a crash (kill -9) loses the audio since the last full part (up to a part size, ~11 minutes of
-/// 64 kbit/s MP3 at 5 MiB) and leaves the upload's parts behind, invisible until a bucket lifecycle rule
-/// (AbortIncompleteMultipartUpload) removes them. Every other end (complete, a failure, disposal without
-/// completing) completes the upload with what was uploaded, or aborts it when nothing can be kept.</para>
+/// <para>S3 takes whole parts only, so every byte also goes to a local spool file (<see cref="S3Spool"/>),
+/// handed to the OS at each <see cref="FlushAsync"/>: a crash (kill -9) loses what came after the last flush,
+/// as with files, and the next start uploads the spool (<see cref="S3SpoolRecovery"/>). Every other end
+/// (complete, a failure, disposal without completing) completes the upload with what was uploaded, or aborts
+/// it when nothing can be kept, and deletes the spool.</para>
 /// <para>One caller at a time (the session's turn); the background upload touches the upload's state only
 /// while no caller waits on it.</para>
 /// </remarks>
-internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize, ILogger logger) : IAudioWriter
+internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize, SpoolFile? spool, ILogger logger) : IAudioWriter
 {
     /// <summary>S3 numbers parts 1 to 10,000.</summary>
     private const int MaxParts = 10_000;
@@ -45,6 +45,11 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
         // A write that fills the part waits for the previous one first, so a failure is reported before any
         // byte of this write is taken (unless one write spans more than a part).
         await ObserveUploadAsync(wait: _length + data.Length >= partSize, cancellationToken);
+        if (spool is not null)
+        {
+            await spool.AppendAsync(data, cancellationToken);
+        }
+
         while (!data.IsEmpty)
         {
             var n = Math.Min(partSize - _length, data.Length);
@@ -59,11 +64,17 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
         }
     }
 
-    /// <summary>Reports a part that failed. Parts are started by <see cref="WriteAsync"/> as soon as they are
-    /// full; what is past the last full part stays in memory, as S3 cannot take a smaller part before the last.</summary>
+    /// <summary>Makes what was written durable in the spool and reports a part that failed. Parts are started
+    /// by <see cref="WriteAsync"/> as soon as they are full; what is past the last full part waits in memory, as
+    /// S3 cannot take a smaller part before the last.</summary>
     public async Task FlushAsync(CancellationToken cancellationToken)
     {
         ThrowIfUnusable();
+        if (spool is not null)
+        {
+            await spool.FlushAsync(cancellationToken);
+        }
+
         await ObserveUploadAsync(wait: false, cancellationToken);
     }
 
@@ -74,6 +85,7 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
         // Cancelled half-way, the writer stays unfinished and its disposal carries on from where this stopped.
         var failure = await FinishAsync(emptyObject: true, cancellationToken);
         _finished = true;
+        await DeleteSpoolAsync();
         if (failure is not null)
         {
             throw failure;
@@ -92,10 +104,22 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
             }
         }
 
+        await DeleteSpoolAsync();
+
         Return(ref _buffer);
         if (_unsent is not null)
         {
             Return(ref _unsent!);
+        }
+    }
+
+    /// <summary>The upload is completed or aborted: the spool has served (a crash before this point would have
+    /// uploaded it again, whole, under the same key).</summary>
+    private async ValueTask DeleteSpoolAsync()
+    {
+        if (spool is not null)
+        {
+            await spool.DeleteAsync();
         }
     }
 
@@ -160,7 +184,12 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
             throw new AudioStoreException($"{key} needs more than {MaxParts} parts: raise {S3AudioStoreOptions.SectionName}:PartSizeBytes.");
         }
 
-        _uploadId ??= await store.StartUploadAsync(key, cancellationToken);
+        if (_uploadId is null)
+        {
+            _uploadId = await store.StartUploadAsync(key, cancellationToken);
+            spool?.NameUpload(_uploadId);
+        }
+
         _parts.Add(await store.UploadPartAsync(key, _uploadId, _parts.Count + 1, part, length, cancellationToken));
     }
 

@@ -46,17 +46,23 @@ public static class TranscriptionEndpoints
         return record is null ? NotFound() : Results.Json(TranscriptionDto.From(record), DictationProtocol.Json);
     }
 
+    /// <summary>The MP3, or a 404 that says whether the transcription or only its audio is missing.</summary>
     private static async Task<IResult> GetAudioAsync(Guid id, HttpContext context, TranscriptionStore store, IAudioStore audio, CancellationToken cancellationToken)
     {
         var record = await store.FindAsync(context.User.UserId(), id, cancellationToken);
-        if (record?.AudioKey is null)
+        if (record is null)
         {
             return NotFound();
         }
 
+        if (record.AudioKey is null)
+        {
+            return AudioNotAvailable("No audio was kept for this transcription.");
+        }
+
         var stream = await audio.OpenReadAsync(record.AudioKey, cancellationToken);
         return stream is null
-            ? NotFound()
+            ? AudioNotAvailable(AudioMissingMessage)
             : Results.File(stream, "audio/mpeg", fileDownloadName: $"{record.Id}.mp3", enableRangeProcessing: true);
     }
 
@@ -89,8 +95,15 @@ public static class TranscriptionEndpoints
         return Results.NoContent();
     }
 
+    /// <summary>Why a record's key has no object (its record keeps the key: the object may still come).</summary>
+    internal const string AudioMissingMessage =
+        "The audio of this transcription is not in the audio store. If the Seva host that recorded it stopped mid-dictation, it is uploaded when that host starts again.";
+
     private static IResult NotFound() =>
         Results.NotFound(new { error = "not_found", message = "No such transcription." });
+
+    private static IResult AudioNotAvailable(string message) =>
+        Results.NotFound(new { error = "audio_not_available", message });
 }
 
 internal sealed record TranscriptionPage(IReadOnlyList<TranscriptionDto> Items, int Page, int PageSize, int Total);
