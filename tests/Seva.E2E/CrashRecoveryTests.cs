@@ -65,7 +65,7 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         var (id, finals, sent) = await KillMidDictationAsync(settings);
         // Less than a part: nothing of it was in the bucket (a readiness probe killed between its write and
         // its delete may have left its small object under .health/).
-        Assert.Empty((await bucket.KeysAsync()).Where(k => !k.Contains("/.health/", StringComparison.Ordinal)));
+        Assert.DoesNotContain(await bucket.KeysAsync(), k => !k.Contains("/.health/", StringComparison.Ordinal));
         Assert.Equal(2, Directory.GetFiles(spool).Length); // the audio and its sidecar
 
         await using (var seva = await PublishedSeva.StartAsync(settings, _data))
