@@ -13,9 +13,12 @@ const fromUtf8 = (s) => utf8.encode(s);
 const toUtf8 = (b) => new TextDecoder().decode(b);
 export const codec = new EventStreamCodec(toUtf8, fromUtf8);
 
-// The SDK signs with `new Date()` and `Date.now()`; a clock that starts at a fixed instant and moves
-// 7 ms at every read makes the signatures the same at every run (for the same SDK and Node versions).
-export function useFixedClock(startIso) {
+// The SDK signs with `new Date()` and `Date.now()`, and signs its random amz-sdk-invocation-id header: a
+// clock that starts at a fixed instant and moves 7 ms at every read, and UUIDs from a counter, make the
+// bytes the same at every run (for the same SDK and Node versions).
+export function useFixedClockAndIds(startIso) {
+  let uuids = 0;
+  globalThis.crypto.randomUUID = () => `00000000-0000-4000-8000-${(++uuids).toString(16).padStart(12, "0")}`;
   const RealDate = Date;
   let now = RealDate.parse(startIso);
   const read = () => {
@@ -60,7 +63,12 @@ export async function startRecordingServer(respond) {
       stream.end(respond(record));
     });
   });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  // The SDK signs :authority, so a fixed port keeps the fixtures the same from run to run; any free port
+  // does if it is taken.
+  await new Promise((resolve, reject) => {
+    server.once("error", (error) => (error.code === "EADDRINUSE" ? server.listen(0, "127.0.0.1", resolve) : reject(error)));
+    server.listen(47111, "127.0.0.1", resolve);
+  });
   return { url: `http://127.0.0.1:${server.address().port}`, records, close: () => server.close() };
 }
 

@@ -3,6 +3,8 @@
 //   sdk-http2-stream.json/.bin   StartStreamTranscription over HTTP/2 (h2c) to a local Node server: the
 //                                request headers as received and the raw body bytes
 //   sdk-http2-medical.json/.bin  StartMedicalStreamTranscription, likewise
+//   sdk-all-header-types.bin     one message with a header of each of the ten value types, encoded by the
+//                                SDK's own EventStreamCodec (the values are in the .json beside it)
 //   sdk-websocket.json           the same call through the WebSocket request handler: the presigned URL and
 //                                each binary frame, as the browser build sends them (unsigned) and as the
 //                                Node build's signing payload handler sends them (signed envelopes)
@@ -19,8 +21,9 @@ import {
 import { eventStreamPayloadHandler } from "@aws-sdk/middleware-sdk-transcribe-streaming";
 import { formatUrl } from "@aws-sdk/core/util";
 import { HttpResponse } from "@smithy/core/protocols";
+import { Int64 } from "@smithy/core/event-streams";
 import {
-  CREDENTIALS, REGION, useFixedClock, startRecordingServer, transcriptEventMessage, pcmChunks, audioEvents,
+  codec, CREDENTIALS, REGION, useFixedClockAndIds, startRecordingServer, transcriptEventMessage, pcmChunks, audioEvents,
 } from "./lib.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -42,7 +45,7 @@ const CANNED = {
   },
 };
 
-useFixedClock(CLOCK_START);
+useFixedClockAndIds(CLOCK_START);
 
 function write(name, value) {
   writeFileSync(join(out, name), typeof value === "string" || value instanceof Uint8Array ? value : JSON.stringify(value, null, 2) + "\n");
@@ -135,6 +138,29 @@ async function recordWebSocket(signedFrames) {
     client.destroy();
   }
 }
+
+const allTypes = {
+  ":true": { type: "boolean", value: true },
+  ":false": { type: "boolean", value: false },
+  "byte": { type: "byte", value: -5 },
+  "short": { type: "short", value: -12345 },
+  "integer": { type: "integer", value: 40972 },
+  "long": { type: "long", value: Int64.fromNumber(-1234567890123) },
+  "binary": { type: "binary", value: Uint8Array.from([0, 1, 2, 253, 254, 255]) },
+  "string": { type: "string", value: "h\u00e9llo \u2713" },
+  "timestamp": { type: "timestamp", value: new Date(Date.UTC(2026, 2, 14, 9, 26, 53, 589)) },
+  "uuid": { type: "uuid", value: "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab" },
+};
+write("sdk-all-header-types.bin", codec.encode({ headers: allTypes, body: Uint8Array.from([123, 125]) }));
+write("sdk-all-header-types.json", {
+  recordedWith: `@smithy/core EventStreamCodec, by tests/aws-client/record-fixtures.mjs`,
+  payloadBase64: base64(Uint8Array.from([123, 125])),
+  headers: Object.entries(allTypes).map(([name, { type, value }]) => ({
+    name,
+    type,
+    value: type === "long" ? value.valueOf() : type === "binary" ? base64(value) : type === "timestamp" ? value.valueOf() : value,
+  })),
+});
 
 await recordHttp2("sdk-http2-stream", (audio) => new StartStreamTranscriptionCommand({
   LanguageCode: "en-US", MediaEncoding: "pcm", MediaSampleRateHertz: 16000, SessionId: SESSION_ID,
