@@ -41,16 +41,17 @@ export function useFixedClockAndIds(startIso) {
   globalThis.Date = FixedDate;
 }
 
-// A plaintext HTTP/2 server on a loopback port that records the request of each stream and answers with
-// status 200, the transcribe headers echoed, then `respond(record)` bytes once the request body has ended.
-export async function startRecordingServer(respond) {
+// A plaintext HTTP/2 server on a loopback port that records the request of each stream and answers at once
+// with `responseHeaders` (by default status 200 and the transcribe headers echoed), then `respond(record)`
+// bytes once the request body has ended.
+export async function startRecordingServer(respond, responseHeaders) {
   const records = [];
   const server = http2.createServer();
   server.on("stream", (stream, headers) => {
     const record = { headers: { ...headers }, chunks: [] };
     records.push(record);
     const echoed = Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith("x-amzn-transcribe-")));
-    stream.respond({
+    stream.respond(responseHeaders ?? {
       ":status": 200,
       "content-type": "application/vnd.amazon.eventstream",
       "x-amzn-request-id": "00000000-0000-4000-8000-000000000001",

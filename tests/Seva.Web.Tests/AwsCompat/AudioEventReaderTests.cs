@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using Seva.Web.Features.AwsCompat;
+
+namespace Seva.Web.Tests.AwsCompat;
+
+public sealed class AudioEventReaderTests
+{
+    private static readonly JsonElement Stream = SdkFixtures.Json("sdk-http2-stream.json");
+    private static readonly JsonElement WebSocket = SdkFixtures.Json("sdk-websocket.json");
+    private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2026-03-14T09:26:53Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    private static async Task<EventStreamSignatureChain> ChainAsync(JsonElement fixture, SigV4Request request)
+    {
+        var credentials = fixture.GetProperty("credentials");
+        var verifier = SigV4TestSuiteTests.Verifier(Clock, SigV4Policy.Transcribe, credentials.GetProperty("accessKeyId").GetString()!, credentials.GetProperty("secretAccessKey").GetString()!);
+        var verified = Assert.IsType<SigV4Verified>(await verifier.VerifyAsync(request, CancellationToken.None));
+        return new EventStreamSignatureChain(verified, Clock, TimeSpan.FromMinutes(5));
+    }
+
+    private static List<byte[]> Audio(JsonElement recording) =>
+        recording.GetProperty("audioChunks").EnumerateArray().Select(c => Convert.FromBase64String(c.GetString()!)).ToList();
+
+    private static List<byte[]> Frames(JsonElement recording) =>
+        recording.GetProperty("frames").EnumerateArray().Select(f => Convert.FromBase64String(f.GetString()!)).ToList();
+
+    private static EventStreamMessage AudioEvent(byte[] audio, string eventType = "AudioEvent") => new(
+        [
+            new(":event-type", EventStreamHeaderValue.FromString(eventType)),
+            new(":message-type", EventStreamHeaderValue.FromString("event")),
+            new(":content-type", EventStreamHeaderValue.FromString("application/octet-stream")),
+        ],
+        audio);
+
+    [Fact]
+    public async Task Http2Body_GivesTheSdksAudioInOrder_ThenTheEnd()
+    {
+        var reader = AudioEventReader.ForSignedStream(await ChainAsync(Stream, SdkSignatureTests.Http2Request(Stream)));
+
+        var items = new EventStreamDecoder().Feed(SdkFixtures.Bytes("sdk-http2-stream.bin")).Select(reader.Read).ToList();
+
+        Assert.Equal(Audio(Stream), items.SkipLast(1).Select(i => i.Audio.ToArray()));
+        Assert.True(items[^1].IsEnd);
+        Assert.True(reader.Ended);
+    }
+
+    [Fact]
+    public async Task Http2Body_AnUnsignedAudioEventWhereSignedOnesAreDue_IsRefused()
+    {
+        var reader = AudioEventReader.ForSignedStream(await ChainAsync(Stream, SdkSignatureTests.Http2Request(Stream)));
+
+        var ex = Assert.Throws<AwsCompatException>(() => reader.Read(AudioEvent([1, 2])));
+
+        Assert.Equal(AwsCompatException.InvalidSignature, ex.ErrorType);
+    }
+
+    [Fact]
+    public async Task WebSocket_BrowserFrames_AreUnsignedAudioEvents_EndedByTheEmptyFrame()
+    {
+        var browser = WebSocket.GetProperty("browser");
+        var reader = AudioEventReader.ForWebSocket(await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(browser)));
+        var frames = Frames(browser);
+
+        var audio = frames.SkipLast(1).Select(f => reader.Read(EventStreamCodec.Decode(f)).Audio.ToArray()).ToList();
+
+        Assert.Equal(Audio(browser), audio);
+        Assert.Empty(frames[^1]);
+        Assert.True(reader.End().IsEnd);
+        Assert.Throws<AwsCompatException>(() => reader.Read(AudioEvent([1, 2])));
+    }
+
+    [Fact]
+    public async Task WebSocket_NodeFrames_AreSignedEnvelopes_CheckedAgainstThePresignedSignature()
+    {
+        var node = WebSocket.GetProperty("nodeSigned");
+        var reader = AudioEventReader.ForWebSocket(await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(node)));
+
+        var items = Frames(node).Select(f => reader.Read(EventStreamCodec.Decode(f))).ToList();
+
+        Assert.Equal(Audio(node), items.SkipLast(1).Select(i => i.Audio.ToArray()));
+        Assert.True(items[^1].IsEnd);
+    }
+
+    [Fact]
+    public async Task WebSocket_UnsignedThenSigned_OrAnotherEventType_OrAnEmptyAudioEvent_AreHandled()
+    {
+        var browser = WebSocket.GetProperty("browser");
+        var chain = await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(browser));
+        var mixed = AudioEventReader.ForWebSocket(chain);
+        mixed.Read(AudioEvent([1, 2]));
+        var signed = EventStreamCodec.Decode(Frames(WebSocket.GetProperty("nodeSigned"))[0]);
+        Assert.Contains("signed throughout or not at all", Assert.Throws<AwsCompatException>(() => mixed.Read(signed)).Message, StringComparison.Ordinal);
+
+        var configuration = AudioEventReader.ForWebSocket(chain);
+        var ex = Assert.Throws<AwsCompatException>(() => configuration.Read(AudioEvent([], "ConfigurationEvent")));
+        Assert.Equal((AwsCompatException.BadRequest, "Event 1 is :message-type 'event', :event-type 'ConfigurationEvent'; Seva takes AudioEvent events only."), (ex.ErrorType, ex.Message));
+
+        var emptyAudio = AudioEventReader.ForWebSocket(chain);
+        Assert.False(emptyAudio.Read(AudioEvent([7])).IsEnd);
+        Assert.True(emptyAudio.Read(AudioEvent([])).IsEnd);
+        Assert.Contains("after the end", Assert.Throws<AwsCompatException>(() => emptyAudio.Read(AudioEvent([7]))).Message, StringComparison.Ordinal);
+    }
+}
