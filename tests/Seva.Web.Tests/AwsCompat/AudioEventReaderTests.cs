@@ -6,8 +6,6 @@ namespace Seva.Web.Tests.AwsCompat;
 
 public sealed class AudioEventReaderTests
 {
-    private static readonly JsonElement Stream = SdkFixtures.Json("sdk-http2-stream.json");
-    private static readonly JsonElement WebSocket = SdkFixtures.Json("sdk-websocket.json");
     private static readonly FakeTimeProvider Clock = new(DateTimeOffset.Parse("2026-03-14T09:26:53Z", System.Globalization.CultureInfo.InvariantCulture));
 
     private static async Task<EventStreamSignatureChain> ChainAsync(JsonElement fixture, SigV4Request request)
@@ -17,12 +15,6 @@ public sealed class AudioEventReaderTests
         var verified = Assert.IsType<SigV4Verified>(await verifier.VerifyAsync(request, CancellationToken.None));
         return new EventStreamSignatureChain(verified, Clock, TimeSpan.FromMinutes(5));
     }
-
-    private static List<byte[]> Audio(JsonElement recording) =>
-        recording.GetProperty("audioChunks").EnumerateArray().Select(c => Convert.FromBase64String(c.GetString()!)).ToList();
-
-    private static List<byte[]> Frames(JsonElement recording) =>
-        recording.GetProperty("frames").EnumerateArray().Select(f => Convert.FromBase64String(f.GetString()!)).ToList();
 
     private static EventStreamMessage AudioEvent(byte[] audio, string eventType = "AudioEvent") => new(
         [
@@ -35,11 +27,11 @@ public sealed class AudioEventReaderTests
     [Fact]
     public async Task Http2Body_GivesTheSdksAudioInOrder_ThenTheEnd()
     {
-        var reader = AudioEventReader.ForSignedStream(await ChainAsync(Stream, SdkSignatureTests.Http2Request(Stream)));
+        var reader = AudioEventReader.ForSignedStream(await ChainAsync(SdkFixtures.Http2Stream, SdkSignatureTests.Http2Request(SdkFixtures.Http2Stream)));
 
         var items = new EventStreamDecoder().Feed(SdkFixtures.Bytes("sdk-http2-stream.bin")).Select(reader.Read).ToList();
 
-        Assert.Equal(Audio(Stream), items.SkipLast(1).Select(i => i.Audio.ToArray()));
+        Assert.Equal(SdkFixtures.AudioChunks(SdkFixtures.Http2Stream), items.SkipLast(1).Select(i => i.Audio.ToArray()));
         Assert.True(items[^1].IsEnd);
         Assert.True(reader.Ended);
     }
@@ -47,7 +39,7 @@ public sealed class AudioEventReaderTests
     [Fact]
     public async Task Http2Body_AnUnsignedAudioEventWhereSignedOnesAreDue_IsRefused()
     {
-        var reader = AudioEventReader.ForSignedStream(await ChainAsync(Stream, SdkSignatureTests.Http2Request(Stream)));
+        var reader = AudioEventReader.ForSignedStream(await ChainAsync(SdkFixtures.Http2Stream, SdkSignatureTests.Http2Request(SdkFixtures.Http2Stream)));
 
         var ex = Assert.Throws<AwsCompatException>(() => reader.Read(AudioEvent([1, 2])));
 
@@ -57,13 +49,13 @@ public sealed class AudioEventReaderTests
     [Fact]
     public async Task WebSocket_BrowserFrames_AreUnsignedAudioEvents_EndedByTheEmptyFrame()
     {
-        var browser = WebSocket.GetProperty("browser");
-        var reader = AudioEventReader.ForWebSocket(await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(browser)));
-        var frames = Frames(browser);
+        var browser = SdkFixtures.WebSocket.GetProperty("browser");
+        var reader = AudioEventReader.ForWebSocket(await ChainAsync(SdkFixtures.WebSocket, SdkSignatureTests.WebSocketRequest(browser)));
+        var frames = SdkFixtures.Frames(browser);
 
         var audio = frames.SkipLast(1).Select(f => reader.Read(EventStreamCodec.Decode(f)).Audio.ToArray()).ToList();
 
-        Assert.Equal(Audio(browser), audio);
+        Assert.Equal(SdkFixtures.AudioChunks(browser), audio);
         Assert.Empty(frames[^1]);
         Assert.True(reader.End().IsEnd);
         Assert.Throws<AwsCompatException>(() => reader.Read(AudioEvent([1, 2])));
@@ -72,23 +64,23 @@ public sealed class AudioEventReaderTests
     [Fact]
     public async Task WebSocket_NodeFrames_AreSignedEnvelopes_CheckedAgainstThePresignedSignature()
     {
-        var node = WebSocket.GetProperty("nodeSigned");
-        var reader = AudioEventReader.ForWebSocket(await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(node)));
+        var node = SdkFixtures.WebSocket.GetProperty("nodeSigned");
+        var reader = AudioEventReader.ForWebSocket(await ChainAsync(SdkFixtures.WebSocket, SdkSignatureTests.WebSocketRequest(node)));
 
-        var items = Frames(node).Select(f => reader.Read(EventStreamCodec.Decode(f))).ToList();
+        var items = SdkFixtures.Frames(node).Select(f => reader.Read(EventStreamCodec.Decode(f))).ToList();
 
-        Assert.Equal(Audio(node), items.SkipLast(1).Select(i => i.Audio.ToArray()));
+        Assert.Equal(SdkFixtures.AudioChunks(node), items.SkipLast(1).Select(i => i.Audio.ToArray()));
         Assert.True(items[^1].IsEnd);
     }
 
     [Fact]
     public async Task WebSocket_UnsignedThenSigned_OrAnotherEventType_OrAnEmptyAudioEvent_AreHandled()
     {
-        var browser = WebSocket.GetProperty("browser");
-        var chain = await ChainAsync(WebSocket, SdkSignatureTests.WebSocketRequest(browser));
+        var browser = SdkFixtures.WebSocket.GetProperty("browser");
+        var chain = await ChainAsync(SdkFixtures.WebSocket, SdkSignatureTests.WebSocketRequest(browser));
         var mixed = AudioEventReader.ForWebSocket(chain);
         mixed.Read(AudioEvent([1, 2]));
-        var signed = EventStreamCodec.Decode(Frames(WebSocket.GetProperty("nodeSigned"))[0]);
+        var signed = EventStreamCodec.Decode(SdkFixtures.Frames(SdkFixtures.WebSocket.GetProperty("nodeSigned"))[0]);
         Assert.Contains("signed throughout or not at all", Assert.Throws<AwsCompatException>(() => mixed.Read(signed)).Message, StringComparison.Ordinal);
 
         var configuration = AudioEventReader.ForWebSocket(chain);

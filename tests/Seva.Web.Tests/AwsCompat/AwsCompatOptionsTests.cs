@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Seva.Web.Features.AwsCompat;
 
@@ -48,5 +50,38 @@ public sealed class AwsCompatOptionsTests
 
         Assert.Equal(new AwsSecret("0123456789abcdef", "alice"), await store.TryGetSecretAsync("AKIASEVAEXAMPLE00001", CancellationToken.None));
         Assert.Null(await store.TryGetSecretAsync("akiasevaexample00001", CancellationToken.None));
+    }
+
+    private static ServiceProvider Services(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddAwsCompatCore();
+        return services.BuildServiceProvider();
+    }
+
+    [Fact]
+    public async Task AddAwsCompat_BindsTheIndexedCredentialSettings_IntoTheStoreTheVerifierUses()
+    {
+        await using var services = Services(new()
+        {
+            ["Seva:AwsCompat:Credentials:0:AccessKeyId"] = "AKIASEVAEXAMPLE00001",
+            ["Seva:AwsCompat:Credentials:0:SecretAccessKey"] = "0123456789abcdef",
+            ["Seva:AwsCompat:Credentials:0:UserId"] = "alice",
+        });
+
+        Assert.Equal(new AwsSecret("0123456789abcdef", "alice"), await services.GetRequiredService<IAwsCredentialStore>().TryGetSecretAsync("AKIASEVAEXAMPLE00001", CancellationToken.None));
+        Assert.NotNull(services.GetRequiredService<SigV4Verifier>());
+    }
+
+    [Fact]
+    public async Task AddAwsCompat_BadSettings_FailValidationNamingTheSetting()
+    {
+        await using var services = Services(new() { ["Seva:AwsCompat:Credentials:0:AccessKeyId"] = "short", ["Seva:AwsCompat:Credentials:0:UserId"] = "alice" });
+
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<AwsCompatOptions>>().Value);
+
+        Assert.Contains("Seva:AwsCompat:Credentials:0:AccessKeyId", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("Seva:AwsCompat:Credentials:0:SecretAccessKey", ex.Message, StringComparison.Ordinal);
     }
 }

@@ -38,6 +38,20 @@ public sealed class EventStreamCodecProperties
 
     private static Gen<int[]> ChunkSizes() => Gen.ArrayOf(Gen.Choose(1, 64));
 
+    /// <summary>Feeds <paramref name="stream"/> in pieces of the given sizes (cycled), then completes it.</summary>
+    private static void FeedInChunks(EventStreamDecoder decoder, byte[] stream, int[] sizes, List<EventStreamMessage> decoded)
+    {
+        var offset = 0;
+        for (var i = 0; offset < stream.Length; i++)
+        {
+            var size = sizes.Length == 0 ? stream.Length : Math.Min(sizes[i % sizes.Length], stream.Length - offset);
+            decoded.AddRange(decoder.Feed(stream.AsSpan(offset, size)));
+            offset += size;
+        }
+
+        decoder.Complete();
+    }
+
     internal static void AssertSameMessage(EventStreamMessage expected, EventStreamMessage actual)
     {
         Assert.Equal(expected.Headers, actual.Headers);
@@ -56,18 +70,8 @@ public sealed class EventStreamCodecProperties
     public Property Decoder_FedAnyChunking_YieldsTheSameMessagesAsTheWholeStream() => Prop.ForAll(
         Gen.NonEmptyListOf(Messages()).Select(m => m.Take(5).ToArray()).ToArbitrary(), ChunkSizes().ToArbitrary(), (messages, sizes) =>
         {
-            var stream = messages.SelectMany(EventStreamCodec.Encode).ToArray();
-            var decoder = new EventStreamDecoder();
             var decoded = new List<EventStreamMessage>();
-            var offset = 0;
-            for (var i = 0; offset < stream.Length; i++)
-            {
-                var size = sizes.Length == 0 ? stream.Length : Math.Min(sizes[i % sizes.Length], stream.Length - offset);
-                decoded.AddRange(decoder.Feed(stream.AsSpan(offset, size)));
-                offset += size;
-            }
-
-            decoder.Complete();
+            FeedInChunks(new EventStreamDecoder(), messages.SelectMany(EventStreamCodec.Encode).ToArray(), sizes, decoded);
             Assert.Equal(messages.Length, decoded.Count);
             for (var i = 0; i < messages.Length; i++)
             {
@@ -92,18 +96,7 @@ public sealed class EventStreamCodecProperties
             var stream = good.Concat(bad).Concat(good).ToArray();
             var decoder = new EventStreamDecoder();
             var decoded = new List<EventStreamMessage>();
-            var ex = Assert.Throws<EventStreamException>(() =>
-            {
-                var offset = 0;
-                for (var i = 0; offset < stream.Length; i++)
-                {
-                    var size = sizes.Length == 0 ? stream.Length : Math.Min(sizes[i % sizes.Length], stream.Length - offset);
-                    decoded.AddRange(decoder.Feed(stream.AsSpan(offset, size)));
-                    offset += size;
-                }
-
-                decoder.Complete();
-            });
+            var ex = Assert.Throws<EventStreamException>(() => FeedInChunks(decoder, stream, sizes, decoded));
             Assert.Equal(expected, ex.Error);
             Assert.True(decoded.Count <= 1);
             Assert.All(decoded, m => AssertSameMessage(c.m, m));

@@ -35,7 +35,7 @@ public sealed class EventStreamCodecTests
     public void Decoder_TheSdksHttp2Body_GivesThreeSignedAudioEnvelopesThenAnEmptyOne()
     {
         var body = SdkFixtures.Bytes("sdk-http2-stream.bin");
-        var audio = SdkFixtures.Json("sdk-http2-stream.json").GetProperty("audioChunks").EnumerateArray().Select(c => Convert.FromBase64String(c.GetString()!)).ToList();
+        var audio = SdkFixtures.AudioChunks(SdkFixtures.Http2Stream);
 
         var decoder = new EventStreamDecoder();
         var envelopes = decoder.Feed(body);
@@ -60,9 +60,9 @@ public sealed class EventStreamCodecTests
     [Fact]
     public void Decode_EachWebSocketFrameTheBrowserBuildSends_IsOneAudioEvent_AndTheLastFrameIsEmpty()
     {
-        var browser = SdkFixtures.Json("sdk-websocket.json").GetProperty("browser");
-        var frames = browser.GetProperty("frames").EnumerateArray().Select(f => Convert.FromBase64String(f.GetString()!)).ToList();
-        var audio = browser.GetProperty("audioChunks").EnumerateArray().Select(c => Convert.FromBase64String(c.GetString()!)).ToList();
+        var browser = SdkFixtures.WebSocket.GetProperty("browser");
+        var frames = SdkFixtures.Frames(browser);
+        var audio = SdkFixtures.AudioChunks(browser);
 
         Assert.Equal(audio.Count + 1, frames.Count);
         Assert.Empty(frames[^1]);

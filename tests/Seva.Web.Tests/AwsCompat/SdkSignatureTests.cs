@@ -9,8 +9,8 @@ namespace Seva.Web.Tests.AwsCompat;
 /// the HTTP/2 request and its signed events, and the WebSocket's presigned URL and frames.</summary>
 public sealed class SdkSignatureTests
 {
-    private static readonly JsonElement Stream = SdkFixtures.Json("sdk-http2-stream.json");
-    private static readonly JsonElement WebSocket = SdkFixtures.Json("sdk-websocket.json");
+    private static readonly JsonElement Stream = SdkFixtures.Http2Stream;
+    private static readonly JsonElement WebSocket = SdkFixtures.WebSocket;
 
     private static string AccessKeyId(JsonElement fixture) => fixture.GetProperty("credentials").GetProperty("accessKeyId").GetString()!;
 
@@ -52,9 +52,6 @@ public sealed class SdkSignatureTests
         decoder.Complete();
         return messages;
     }
-
-    private static List<byte[]> Audio(JsonElement recording) =>
-        recording.GetProperty("audioChunks").EnumerateArray().Select(c => Convert.FromBase64String(c.GetString()!)).ToList();
 
     [Fact]
     public async Task Http2Request_AsTheSdkSignedIt_IsVerified_WithSignedEvents()
@@ -136,7 +133,7 @@ public sealed class SdkSignatureTests
 
         Assert.True(chain.Ended);
         Assert.True(payloads[^1].IsEmpty);
-        Assert.Equal(Audio(Stream), payloads.SkipLast(1).Select(p => EventStreamCodec.Decode(p.Span).Payload.ToArray()));
+        Assert.Equal(SdkFixtures.AudioChunks(Stream), payloads.SkipLast(1).Select(p => EventStreamCodec.Decode(p.Span).Payload.ToArray()));
         var after = Assert.Throws<AwsCompatException>(() => chain.Verify(envelopes[0]));
         Assert.Contains("came after the empty event", after.Message, StringComparison.Ordinal);
     }
@@ -243,11 +240,10 @@ public sealed class SdkSignatureTests
         var verified = Assert.IsType<SigV4Verified>(await Verifier(WebSocket, ClockAt("20260314T092653Z")).VerifyAsync(WebSocketRequest(node), CancellationToken.None));
         var chain = new EventStreamSignatureChain(verified, ClockAt("20260314T092653Z"), TimeSpan.FromMinutes(5));
 
-        var payloads = node.GetProperty("frames").EnumerateArray()
-            .Select(f => chain.Verify(EventStreamCodec.Decode(Convert.FromBase64String(f.GetString()!)))).ToList();
+        var payloads = SdkFixtures.Frames(node).Select(f => chain.Verify(EventStreamCodec.Decode(f))).ToList();
 
         Assert.True(chain.Ended);
-        Assert.Equal(Audio(node), payloads.SkipLast(1).Select(p => EventStreamCodec.Decode(p.Span).Payload.ToArray()));
+        Assert.Equal(SdkFixtures.AudioChunks(node), payloads.SkipLast(1).Select(p => EventStreamCodec.Decode(p.Span).Payload.ToArray()));
     }
 
     private static (string ErrorType, int StatusCode, string Message) Rejection(SigV4Result result)
