@@ -110,7 +110,7 @@ internal static class AccuracyBench
                             ack.TrySetResult();
                             break;
                         case "transcription_result" when !(bool)json["is_partial"]!:
-                            finals.Enqueue((string)json["text"]!);
+                            finals.Enqueue((string)(json["raw_text"] ?? json["text"])!);
                             break;
                         case "session_complete":
                             complete.TrySetResult();

@@ -145,7 +145,7 @@ internal sealed class StreamClient(SevaServer server, IReadOnlyList<Utterance> s
             }
         }
 
-        var heard = string.Join(' ', finals.Select(f => (string)f.Message["text"]!));
+        var heard = string.Join(' ', finals.Select(f => (string)(f.Message["raw_text"] ?? f.Message["text"])!));
         var reference = string.Join(' ', timeline.Select(t => t.Utterance.Text));
         var complete = messages.FirstOrDefault(m => (string?)m.Message["type"] == "session_complete");
         var errors = messages.Where(m => (string?)m.Message["type"] == "error").Select(m => (string)m.Message["error_code"]!).ToList();

@@ -66,6 +66,45 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
     }
 
     [Fact]
+    public async Task SavedDictation_ClickingAWord_PlaysTheRecordingFromThatWord()
+    {
+        var page = await fixture.NewPageAsync();
+        try
+        {
+            await DemoSignIn.SignInAsync(page);
+            await Assertions.Expect(page.Locator("[data-testid=start]")).ToBeEnabledAsync(new() { Timeout = 30_000 });
+            await page.SelectOptionAsync("[data-testid=quality]", "medium");
+            await page.ClickAsync("[data-testid=start]");
+            await Assertions.Expect(page.Locator("[data-testid=transcript]")).ToContainTextAsync("blood pressure", new() { Timeout = 30_000 });
+            await page.ClickAsync("[data-testid=stop]");
+            await Assertions.Expect(page.Locator("[data-testid=status]")).ToHaveTextAsync("saved", new() { Timeout = 30_000 });
+            await page.ClickAsync("[data-testid=saved-link]");
+
+            // The word view: each word carries the time it was said; a click plays from there.
+            var word = page.Locator("[data-testid=word]", new() { HasTextString = "diabetes" }).First;
+            await word.WaitForAsync(new() { Timeout = 30_000 });
+            var start = double.Parse((await word.GetAttributeAsync("data-start"))!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(start > 0.5, $"'diabetes' is not the first word said, yet starts at {start} s");
+            await page.EvaluateAsync("""
+                async () => {
+                  const a = document.querySelector('[data-testid=audio]');
+                  if (a.readyState < 1) await new Promise((r, j) => { a.onloadedmetadata = r; a.onerror = () => j(new Error('audio failed to load')); });
+                }
+                """);
+            await word.ClickAsync();
+            var time = await page.EvaluateAsync<double>("() => document.querySelector('[data-testid=audio]').currentTime");
+            var playing = await page.EvaluateAsync<bool>("() => !document.querySelector('[data-testid=audio]').paused");
+            Assert.InRange(time, start - 0.3, start + 0.3);
+            Assert.True(playing, "the click should play the recording");
+            await Assertions.Expect(word).ToHaveClassAsync(new Regex("seva-word-current"));
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    [Fact]
     public async Task MicrophoneDenied_ShowsTheErrorAndARetry()
     {
         // The user says no: permission prompts are answered "deny".

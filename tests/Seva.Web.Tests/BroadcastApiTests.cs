@@ -34,7 +34,7 @@ public sealed class BroadcastApiTests : ServerTest
         var fr = await french.WaitForAsync(m => (string?)m["type"] == "caption" && !(bool)m["isPartial"]!, 20);
         Assert.Contains("cabeza", (string?)es["text"], StringComparison.OrdinalIgnoreCase);
         Assert.Equal("fr", (string?)fr["language"]);
-        Assert.Equal("the patient has a headache", (string?)fr["sourceText"]);
+        Assert.Equal("The patient has a headache.", (string?)fr["sourceText"]); // written as a sentence before translation
         await speaker.WaitForAsync(m => (string?)m["type"] == "caption" && (string?)m["language"] == "en");
 
         // a late listener gets the recent captions at once

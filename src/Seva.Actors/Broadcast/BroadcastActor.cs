@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Seva.Actors.Formatting;
 using Seva.Actors.Speech;
 using Seva.Actors.Telemetry;
 using Seva.Actors.Translation;
@@ -226,14 +227,19 @@ public sealed class BroadcastActor : ISpeechResultSink
         {
             var now = _time.GetUtcNow();
             var languages = _listeners.Values.Select(l => l.Info.Language).Append(SourceLanguage).Distinct(StringComparer.Ordinal).ToList();
-            var translations = await TranslateAsync(result.Text, languages, cancellationToken);
+
+            // A final is written as a sentence (capital, numbers, closing period) before it is translated:
+            // listeners read sentences, and Apertium translates punctuated sentences better. Partials
+            // stay as recognised while they change.
+            var source = result.IsPartial ? result.Text : TranscriptFormatter.Format(result.Text, FormattingContext.Empty, FormattingOptions.Caption).Text;
+            var translations = await TranslateAsync(source, languages, cancellationToken);
             if (!result.IsPartial)
             {
-                Remember(new RecentCaption(result.SegmentId, result.Text, now, translations));
+                Remember(new RecentCaption(result.SegmentId, source, now, translations));
             }
 
             // One caption object per language: connections can serialise it once for all its listeners.
-            var captions = translations.ToDictionary(t => t.Key, t => new Caption(result.IsPartial, t.Value, t.Key, result.SegmentId, result.Text, now), StringComparer.Ordinal);
+            var captions = translations.ToDictionary(t => t.Key, t => new Caption(result.IsPartial, t.Value, t.Key, result.SegmentId, source, now), StringComparer.Ordinal);
             _speaker?.OnCaption(captions[SourceLanguage]);
             foreach (var (info, client) in _listeners.Values)
             {

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Seva.Actors.Audio;
 using Seva.Actors.Audio.Lame;
+using Seva.Actors.Formatting;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
 using Seva.Actors.Telemetry;
@@ -28,7 +29,6 @@ public sealed partial class DictationActor : IAsyncDisposable
     private readonly Channel<PendingResult> _pending = Channel.CreateUnbounded<PendingResult>();
     private readonly List<IDictationFollower> _followers = [];
     private readonly Lock _followersGate = new();
-    private readonly StringBuilder _transcript = new();
     private readonly TaskCompletionSource<DictationCompleted> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private State _state = State.Created;
@@ -37,7 +37,7 @@ public sealed partial class DictationActor : IAsyncDisposable
     private int _sampleRate;
     private long _maxSamples;
     private long _samplesReceived;
-    private int _wordCount;
+    private DictatedTranscript _transcript = new(FormattingOptions.Dictation);
     private string? _partial;
     private ISpeechStream? _stream;
     private double _secondsDecodedAtClose;
@@ -145,6 +145,7 @@ public sealed partial class DictationActor : IAsyncDisposable
         var now = _deps.Time.GetUtcNow().UtcDateTime;
         _userId = start.UserId;
         _transcriptionId = Guid.CreateVersion7();
+        _transcript = new DictatedTranscript(start.Formatting ?? FormattingOptions.Dictation);
 
         // The audio object exists before the record, so the record names it from the first byte and a crash
         // leaves the audio attached to its (then FAILED) record.
@@ -234,27 +235,31 @@ public sealed partial class DictationActor : IAsyncDisposable
                 continue;
             }
 
-            var piece = new DictationResult(result.SegmentId, result.IsPartial, result.Text, result.Confidence, result.StartTime, result.EndTime);
             if (result.IsPartial)
             {
+                // Partials stay raw while they change: formatting applies to what is final.
                 _partial = result.Text;
-                Publish(f => f.OnResult(piece));
+                var partial = new DictationResult(result.SegmentId, IsPartial: true, result.Text, result.Confidence, result.StartTime, result.EndTime);
+                Publish(f => f.OnResult(partial));
                 continue;
             }
 
             _partial = null;
             _lastFinalEnd = Math.Max(_lastFinalEnd, result.EndTime);
-            if (_transcript.Length > 0)
+            var (final, removed) = _transcript.Add(result);
+            if (removed.Count > 0)
             {
-                _transcript.Append(' ');
+                Publish(f => f.OnRetracted(removed));
             }
 
-            _transcript.Append(result.Text);
-            _wordCount += HypothesisText.CountWords(result.Text);
-            Publish(f => f.OnResult(piece));
+            if (final is not null)
+            {
+                var piece = new DictationResult(result.SegmentId, IsPartial: false, final.Text, result.Confidence, result.StartTime, result.EndTime, final.RawText, final.Separator);
+                Publish(f => f.OnResult(piece));
+            }
 
             // Saved in the background (the store writes in order), so audio is not held up behind the database.
-            _ = ReportIfSaveFailsAsync(_deps.Records.SaveProgressAsync(_transcriptionId, _transcript.ToString(), _wordCount, Duration, CancellationToken.None));
+            _ = ReportIfSaveFailsAsync(_deps.Records.SaveProgressAsync(_transcriptionId, new TranscriptProgress(_transcript.Text, _transcript.WordCount, Duration, _transcript.WordsJson()), CancellationToken.None));
         }
 
         // Each pass counts a failure, so this ends: recovered, or finished after MaxEngineFailures.
@@ -506,15 +511,15 @@ public sealed partial class DictationActor : IAsyncDisposable
 
         await CloseAudioAsync(cancellationToken);
         errorCode ??= _audioError;
-        var outcome = new TranscriptionOutcome(_transcript.ToString(), _partial, _wordCount, Math.Round(Duration, 3), _audioKey, errorCode);
+        var outcome = new TranscriptionOutcome(_transcript.Text, _partial, _transcript.WordCount, Math.Round(Duration, 3), _audioKey, errorCode, _transcript.WordsJson());
         var status = failed ? TranscriptionStatus.Failed : TranscriptionStatus.Completed;
         await SaveOutcomeAsync(status, outcome, cancellationToken);
 
-        var completed = new DictationCompleted(SessionId, _transcriptionId, _audioKey, outcome.DurationSeconds, _wordCount, status, errorCode);
+        var completed = new DictationCompleted(SessionId, _transcriptionId, _audioKey, outcome.DurationSeconds, outcome.WordCount, status, errorCode);
         _state = State.Finished;
         activity?.SetTag("seva.status", status);
         activity?.SetTag("seva.audio_seconds", outcome.DurationSeconds);
-        _deps.Logger.LogInformation("Dictation {SessionId} finished {Status} ({Seconds:F1} s, {Words} words)", SessionId, status, outcome.DurationSeconds, _wordCount);
+        _deps.Logger.LogInformation("Dictation {SessionId} finished {Status} ({Seconds:F1} s, {Words} words)", SessionId, status, outcome.DurationSeconds, outcome.WordCount);
         Publish(f => f.OnCompleted(completed));
         _completion.TrySetResult(completed);
         return completed;

@@ -26,6 +26,7 @@ public static class DictationExtensions
         services.AddSingleton<EngineCircuitBreaker>();
         services.AddHealthChecks().AddCheck<EngineBreakerHealthCheck>("speech_breaker", tags: [HealthTags.Ready]);
         services.AddSevaStorage();
+        services.AddHostedService<Formatting.FormatterVocabularyCheck>();
         services.AddSingleton<DictationSessions>();
         services.AddSingleton<UploadTranscriber>();
         services.AddHostedService<IdleSessionSweeper>();

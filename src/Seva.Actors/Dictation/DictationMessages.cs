@@ -1,3 +1,5 @@
+using Seva.Actors.Formatting;
+
 namespace Seva.Actors.Dictation;
 
 /// <summary>Capture quality, which fixes the sample rate from capture to record.</summary>
@@ -31,20 +33,25 @@ public sealed record DictationStart(
     string Language,
     string? Specialty,
     IReadOnlyList<string> Vocabulary,
-    bool IsStreaming = true);
+    bool IsStreaming = true,
+    FormattingOptions? Formatting = null);
 
 /// <summary>A session started, or resumed (<paramref name="Resumed"/>) by a new connection after the
 /// last one dropped; <paramref name="ReceivedBytes"/> is the PCM the session already has.</summary>
 public sealed record DictationStarted(string SessionId, string JobId, Guid TranscriptionId, int SampleRate, bool Resumed = false, long ReceivedBytes = 0);
 
-/// <summary>A partial or final transcript piece, as followers see it.</summary>
+/// <summary>A partial or final transcript piece, as followers see it. A final's <paramref name="Text"/> is
+/// formatted (unless the session asked for none) and <paramref name="RawText"/> is what was recognised;
+/// the transcript grows by <paramref name="Separator"/> + <paramref name="Text"/>. Partials are raw.</summary>
 public sealed record DictationResult(
     string SegmentId,
     bool IsPartial,
     string Text,
     double Confidence,
     double StartTime,
-    double EndTime);
+    double EndTime,
+    string? RawText = null,
+    string Separator = " ");
 
 public sealed record DictationCompleted(
     string SessionId,
@@ -60,6 +67,9 @@ public sealed record DictationCompleted(
 public interface IDictationFollower
 {
     void OnResult(DictationResult result);
+
+    /// <summary>"Scratch that": these earlier finals (by segment id) are no longer part of the transcript.</summary>
+    void OnRetracted(IReadOnlyList<string> segmentIds);
 
     void OnError(DictationError error);
 

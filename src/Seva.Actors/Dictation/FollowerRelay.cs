@@ -42,6 +42,8 @@ internal sealed class FollowerRelay : IDictationFollower
 
     public void OnResult(DictationResult result) => Deliver(f => f.OnResult(result), keep: !result.IsPartial);
 
+    public void OnRetracted(IReadOnlyList<string> segmentIds) => Deliver(f => f.OnRetracted(segmentIds), keep: true);
+
     public void OnError(DictationError error) => Deliver(f => f.OnError(error), keep: true);
 
     public void OnCompleted(DictationCompleted completed) => Deliver(f => f.OnCompleted(completed), keep: true);

@@ -1,4 +1,5 @@
 using Seva.Actors.Audio;
+using Seva.Actors.Formatting;
 using Seva.Actors.Audio.Mpg123;
 
 namespace Seva.Actors.Dictation;
@@ -53,8 +54,9 @@ public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider t
     /// <summary>Transcribes decoded audio as a dictation of <paramref name="userId"/>. The file is stored at
     /// the nearest quality's rate (8, 16 or 48 kHz). <paramref name="progress"/> gets the share of the
     /// audio decoded (0..1) as the engine works through it; <paramref name="follower"/> gets the results
-    /// as they are decoded.</summary>
-    public async Task<DictationCompleted> TranscribeAsync(string userId, WavFile audio, string? specialty, IDictationFollower? follower, IProgress<double>? progress, CancellationToken cancellationToken)
+    /// as they are decoded; <paramref name="formatting"/> says how finals are written (spoken commands
+    /// apply to uploads as to live dictation).</summary>
+    public async Task<DictationCompleted> TranscribeAsync(string userId, WavFile audio, string? specialty, FormattingOptions? formatting, IDictationFollower? follower, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(audio);
         var quality = audio.SampleRate <= 11025 ? DictationQuality.Low : audio.SampleRate <= 24000 ? DictationQuality.Medium : DictationQuality.High;
@@ -62,7 +64,7 @@ public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider t
         var samples = Resampler.Convert(audio.Samples, audio.SampleRate, rate);
         var duration = samples.Length / (double)rate;
         var (session, _) = await sessions.StartAsync(
-            new DictationStart(userId, null, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false), follower ?? NoFollower.Instance, cancellationToken);
+            new DictationStart(userId, null, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false, formatting), follower ?? NoFollower.Instance, cancellationToken);
         var tracker = new ProgressTracker(session, duration, progress);
         using var ticks = new PeriodicTimer(Tick, time);
         var chunk = rate / 4;
@@ -128,6 +130,10 @@ public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider t
         public static NoFollower Instance { get; } = new();
 
         public void OnResult(DictationResult result)
+        {
+        }
+
+        public void OnRetracted(IReadOnlyList<string> segmentIds)
         {
         }
 

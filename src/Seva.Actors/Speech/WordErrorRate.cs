@@ -36,6 +36,9 @@ public static class WordErrorRate
         return d[r.Length, h.Length] / (double)r.Length;
     }
 
+    /// <summary>Lower-case words; punctuation around a word (a formatted final's "pressure.") is not part of it.</summary>
     private static string[] Words(string text) =>
-        text.ToLowerInvariant().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        [.. text.ToLowerInvariant().Split([' ', '\n'], StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => w.Trim('.', ',', ';', ':', '?', '!', '(', ')', '"'))
+            .Where(w => w.Length > 0)];
 }

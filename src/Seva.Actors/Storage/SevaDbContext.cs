@@ -38,6 +38,7 @@ public class SevaDbContext : DbContext
         t.Property(x => x.Status).HasColumnName("status").HasMaxLength(16);
         t.Property(x => x.TranscriptText).HasColumnName("transcript_text");
         t.Property(x => x.PartialTranscript).HasColumnName("partial_transcript");
+        t.Property(x => x.Words).HasColumnName("words");
         t.Property(x => x.AudioKey).HasColumnName("audio_key").HasMaxLength(512);
         t.Property(x => x.AudioDurationSeconds).HasColumnName("audio_duration_seconds");
         t.Property(x => x.SampleRate).HasColumnName("sample_rate");

@@ -15,6 +15,11 @@ public sealed class TranscriptionRecord
 
     public string? PartialTranscript { get; set; }
 
+    /// <summary>Every recognised word still in the transcript with its times, confidence and the formatted
+    /// token it became (JSON: <c>[{"word","start","end","confidence","token"}]</c>); null before formatting
+    /// kept words.</summary>
+    public string? Words { get; set; }
+
     public string? AudioKey { get; set; }
 
     public double AudioDurationSeconds { get; set; }

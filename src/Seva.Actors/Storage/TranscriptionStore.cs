@@ -23,8 +23,8 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         WriteAsync(() => CreateNowAsync(record, cancellationToken));
 
     /// <summary>Saves the transcript so far (the whole text, so a failed earlier write heals itself).</summary>
-    public Task SaveProgressAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken) =>
-        WriteAsync(() => SaveProgressNowAsync(id, transcript, wordCount, durationSeconds, cancellationToken));
+    public Task SaveProgressAsync(Guid id, TranscriptProgress progress, CancellationToken cancellationToken) =>
+        WriteAsync(() => SaveProgressNowAsync(id, progress, cancellationToken));
 
     /// <summary>Moves an IN_PROGRESS record to COMPLETED or FAILED with its final text and audio. A database
     /// fault (locked, read-only, full, missing) is retried with backoff until the write succeeds or the
@@ -145,16 +145,18 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
         await db.SaveChangesAsync(cancellationToken);
     }
 
-    private async Task SaveProgressNowAsync(Guid id, string transcript, int wordCount, double durationSeconds, CancellationToken cancellationToken)
+    private async Task SaveProgressNowAsync(Guid id, TranscriptProgress progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         var now = time.GetUtcNow().UtcDateTime;
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await db.Transcriptions
             .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress)
             .ExecuteUpdateAsync(
-                s => s.SetProperty(t => t.TranscriptText, transcript)
-                    .SetProperty(t => t.WordCount, wordCount)
-                    .SetProperty(t => t.AudioDurationSeconds, durationSeconds)
+                s => s.SetProperty(t => t.TranscriptText, progress.Transcript)
+                    .SetProperty(t => t.WordCount, progress.WordCount)
+                    .SetProperty(t => t.AudioDurationSeconds, progress.DurationSeconds)
+                    .SetProperty(t => t.Words, progress.Words)
                     .SetProperty(t => t.PartialTranscript, (string?)null)
                     .SetProperty(t => t.UpdatedAt, now),
                 cancellationToken);
@@ -176,6 +178,7 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
                 s => s.SetProperty(t => t.Status, status)
                     .SetProperty(t => t.TranscriptText, outcome.Transcript)
                     .SetProperty(t => t.PartialTranscript, outcome.PartialTranscript)
+                    .SetProperty(t => t.Words, outcome.Words)
                     .SetProperty(t => t.WordCount, outcome.WordCount)
                     .SetProperty(t => t.AudioDurationSeconds, outcome.DurationSeconds)
                     .SetProperty(t => t.AudioKey, outcome.AudioKey)
@@ -255,11 +258,15 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
     }
 }
 
-/// <summary>What a finished session leaves in its record.</summary>
+/// <summary>What a finished session leaves in its record; <paramref name="Words"/> as <see cref="TranscriptionRecord.Words"/>.</summary>
 public sealed record TranscriptionOutcome(
     string Transcript,
     string? PartialTranscript,
     int WordCount,
     double DurationSeconds,
     string? AudioKey,
-    string? ErrorCode);
+    string? ErrorCode,
+    string? Words = null);
+
+/// <summary>A running session's transcript so far; <paramref name="Words"/> as <see cref="TranscriptionRecord.Words"/>.</summary>
+public sealed record TranscriptProgress(string Transcript, int WordCount, double DurationSeconds, string? Words = null);

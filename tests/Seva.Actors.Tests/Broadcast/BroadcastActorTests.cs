@@ -13,6 +13,9 @@ namespace Seva.Actors.Tests.Broadcast;
 public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
 {
     private const string Sentence = "the patient has a headache";
+
+    /// <summary>The final as captions write it, before translation: a sentence.</summary>
+    private const string Caption = "The patient has a headache.";
     private readonly ApertiumTranslator _apertium = new(Options.Create(new ApertiumOptions()), NullLogger<ApertiumTranslator>.Instance);
     private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
     private CountingTranslator _translator = null!;
@@ -52,12 +55,13 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         Assert.Equal(es1.Finals[0].Text, es2.Finals[0].Text);
         Assert.Equal("fr", fr.Finals[0].Language);
         Assert.Contains("patient", fr.Finals[0].Text, StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(Sentence, _speaker.Finals[0].Text);
-        Assert.Equal(Sentence, es1.Finals[0].SourceText);
+        Assert.Equal(Caption, _speaker.Finals[0].Text);
+        Assert.Equal(Caption, es1.Finals[0].SourceText);
+        Assert.Matches(@"^\p{Lu}.*\.$", es1.Finals[0].Text); // translated as a sentence, read as one
         // Two Spanish listeners and one French: each text is translated as often into Spanish as into
         // French, that is once per language in use, not once per listener.
-        Assert.True(_translator.Calls(Sentence, "es") >= 1);
-        Assert.Equal(_translator.Calls(Sentence, "fr"), _translator.Calls(Sentence, "es"));
+        Assert.True(_translator.Calls(Caption, "es") >= 1);
+        Assert.Equal(_translator.Calls(Caption, "fr"), _translator.Calls(Caption, "es"));
     }
 
     [Fact]

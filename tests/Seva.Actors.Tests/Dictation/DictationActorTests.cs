@@ -184,7 +184,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
         await using var harness = new ActorHarness(fixture.Engine);
         var id = Guid.CreateVersion7();
         await harness.Records.CreateAsync(new TranscriptionRecord { Id = id, UserId = "user-1", SessionId = "s", Quality = "medium", Language = "en-US" }, CancellationToken.None);
-        await harness.Records.SaveProgressAsync(id, "kept words", 2, 3.5, CancellationToken.None);
+        await harness.Records.SaveProgressAsync(id, new TranscriptProgress("kept words", 2, 3.5), CancellationToken.None);
 
         Assert.Equal(1, await harness.Records.FailAbandonedAsync(CancellationToken.None));
         var record = await harness.RecordAsync(id);
@@ -226,6 +226,10 @@ public sealed class DictationActorTests(EngineFixture fixture)
             {
                 onFinal();
             }
+        }
+
+        public void OnRetracted(IReadOnlyList<string> segmentIds)
+        {
         }
 
         public void OnError(DictationError error)

@@ -49,13 +49,13 @@ public sealed class EngineFaultTests
         fresh.Final("after the fault", 5.5, 6.5);
         var completed = await session.EndAsync(CancellationToken.None);
 
-        Assert.Equal(["before the fault", "after the fault"], follower.Finals.Select(f => f.Text));
+        Assert.Equal(["before the fault", "after the fault"], follower.Finals.Select(f => f.RawText));
         Assert.Equal(8.5, follower.Finals[1].StartTime, 2); // in session time, not the fresh stream's
         Assert.Equal(TranscriptionStatus.Completed, completed.Status);
         Assert.Null(completed.ErrorCode);
         var record = await harness.RecordAsync(started.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Completed, record.Status);
-        Assert.Equal("before the fault after the fault", record.TranscriptText);
+        Assert.Equal("Before the fault. After the fault.", record.TranscriptText); // finals without spoken punctuation read as sentences
         Assert.Equal(10.0, record.AudioDurationSeconds, 3);
         Assert.InRange(Mp3Frames.Read(await harness.AudioAsync(record.AudioKey!)).Duration, 9.9, 10.2);
     }
@@ -86,7 +86,7 @@ public sealed class EngineFaultTests
         var record = await harness.RecordAsync(started.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Failed, record.Status);
         Assert.Equal(DictationErrorCodes.TranscribeServiceError, record.ErrorCode);
-        Assert.Equal("kept words", record.TranscriptText);
+        Assert.Equal("Kept words.", record.TranscriptText);
         Assert.Equal(3.0, record.AudioDurationSeconds, 3);
         Assert.InRange(Mp3Frames.Read(await harness.AudioAsync(record.AudioKey!)).Duration, 2.9, 3.2);
     }

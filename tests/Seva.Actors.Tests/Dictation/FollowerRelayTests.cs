@@ -46,6 +46,8 @@ public sealed class FollowerRelayTests
 
         public void OnResult(DictationResult result) => Seen.Add($"{(result.IsPartial ? "partial" : "final")} {result.SegmentId}");
 
+        public void OnRetracted(IReadOnlyList<string> segmentIds) => Seen.Add($"retracted {string.Join(',', segmentIds)}");
+
         public void OnError(DictationError error) => Seen.Add($"error {error.Code}");
 
         public void OnCompleted(DictationCompleted completed) => Seen.Add("completed");

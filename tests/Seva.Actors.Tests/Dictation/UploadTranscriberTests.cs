@@ -59,7 +59,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
 
         await using var harness = new ActorHarness(fixture.Engine);
         var progress = new List<double>();
-        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, null, null, new SyncProgress(progress), CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, null, null, null, new SyncProgress(progress), CancellationToken.None);
 
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Completed, record.Status);
@@ -76,7 +76,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         var speech = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
         var wav = UploadTranscriber.Decode(Mp3EncoderTests.Encode(speech, 16000, 4000));
         await using var harness = new ActorHarness(fixture.Engine);
-        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, null, CancellationToken.None);
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.True(WordErrorRate.Compute(Sentence, record.TranscriptText) <= 0.2, record.TranscriptText);
         Assert.Equal("WOUNDCARE", record.Specialty);
@@ -97,10 +97,10 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         var speech = sentences.SelectMany(s => Flite.Speak(s).Samples.Concat(new short[12800])).ToArray(); // 0.8 s pauses
         await using var harness = new ActorHarness(fixture.Engine);
         var transcriber = new UploadTranscriber(harness.Sessions, harness.Time);
-        await transcriber.TranscribeAsync("user-1", Flite.Speak(sentences[0]), null, null, null, CancellationToken.None); // a decoder is loaded now
+        await transcriber.TranscribeAsync("user-1", Flite.Speak(sentences[0]), null, null, null, null, CancellationToken.None); // a decoder is loaded now
         var timeline = new Timeline();
 
-        var completed = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, timeline, timeline, CancellationToken.None);
+        var completed = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, null, timeline, timeline, CancellationToken.None);
         var end = timeline.Now;
 
         Assert.Equal(TranscriptionStatus.Completed, completed.Status);
@@ -143,6 +143,8 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         public void Report(double value) => Add(value);
 
         public void OnResult(DictationResult result) => Add(result);
+
+        public void OnRetracted(IReadOnlyList<string> segmentIds) => Add(segmentIds);
 
         public void OnError(DictationError error) => Add(error);
 

@@ -73,7 +73,7 @@ public sealed class TranscriptionStoreTests
         Assert.Equal((TranscriptionStatus.Completed, "all of it", 3, 4.5, "audio/u/x.mp3"), (record.Status, record.TranscriptText, record.WordCount, record.AudioDurationSeconds, record.AudioKey));
         Assert.Equal("host-a", record.HostId);
 
-        await store.SaveProgressAsync(id, "changed", 1, 1, CancellationToken.None);
+        await store.SaveProgressAsync(id, new TranscriptProgress("changed", 1, 1), CancellationToken.None);
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.FinishAsync(id, TranscriptionStatus.Failed, new TranscriptionOutcome("x", null, 1, 1, null, "E"), CancellationToken.None));
         Assert.Equal("all of it", (await store.FindAsync("user-1", id, CancellationToken.None))!.TranscriptText);
     }
@@ -159,7 +159,7 @@ public sealed class TranscriptionStoreTests
     {
         var id = Guid.CreateVersion7();
         await store.CreateAsync(new TranscriptionRecord { Id = id, UserId = "user-1", SessionId = id.ToString(), Quality = "medium", Language = "en-US", Specialty = specialty }, CancellationToken.None);
-        await store.SaveProgressAsync(id, text, 3, 1, CancellationToken.None);
+        await store.SaveProgressAsync(id, new TranscriptProgress(text, 3, 1), CancellationToken.None);
         return id;
     }
 

@@ -124,6 +124,8 @@ public sealed class RecordingFollower : IDictationFollower
 
     public void OnResult(DictationResult result) => Add(result);
 
+    public void OnRetracted(IReadOnlyList<string> segmentIds) => Add(new Retraction(segmentIds));
+
     public void OnError(DictationError error) => Add(error);
 
     public void OnCompleted(DictationCompleted completed) => Add(completed);
@@ -136,3 +138,6 @@ public sealed class RecordingFollower : IDictationFollower
         }
     }
 }
+
+/// <summary>A follower was told these finals were scratched.</summary>
+public sealed record Retraction(IReadOnlyList<string> SegmentIds);

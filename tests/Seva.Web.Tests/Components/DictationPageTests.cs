@@ -24,8 +24,10 @@ public sealed class DictationPageTests : IAsyncLifetime
     public DictationPageTests()
     {
         _bunit.AddSevaTestServices();
+        _bunit.AddDictationPreferences();
         var auth = _bunit.AddAuthorization();
         auth.SetAuthorized("clinician@example.com");
+        auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "clinician-1"));
         var options = Options.Create(new StorageOptions { DataDirectory = Path.GetTempPath() });
         _bunit.Services.AddSingleton(TimeProvider.System);
         _bunit.Services.AddSingleton(new DictationSessions(

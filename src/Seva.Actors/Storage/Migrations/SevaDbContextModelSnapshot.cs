@@ -111,6 +111,10 @@ namespace Seva.Actors.Storage.Migrations
                         .HasColumnType("INTEGER")
                         .HasColumnName("word_count");
 
+                    b.Property<string>("Words")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("words");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SessionId")

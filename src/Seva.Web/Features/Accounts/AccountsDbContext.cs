@@ -54,6 +54,11 @@ public class AccountsDbContext : IdentityDbContext<SevaUser>, IDataProtectionKey
         k.HasIndex(x => x.KeyHash).IsUnique().HasDatabaseName("ix_api_keys_key_hash");
         k.HasIndex(x => x.UserId).HasDatabaseName("ix_api_keys_user_id");
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+        var u = builder.Entity<SevaUser>();
+        // No database default: EF would then leave a false out of an insert and the default would win.
+        // The migration that adds the columns fills them for existing accounts (formatting on).
+        u.Property(x => x.FormatTranscripts).HasColumnName("format_transcripts");
+        u.Property(x => x.DegreesMeaning).HasColumnName("degrees_meaning").HasMaxLength(16);
     }
 }
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text.Json;
 using Seva.Actors.Audio;
 using Seva.Actors.Dictation;
+using Seva.Web.Features.Accounts;
 using Seva.Web.Features.WebSockets;
 
 namespace Seva.Web.Features.Dictation;
@@ -15,6 +16,7 @@ internal sealed class DictationConnection(
     WebSocket socket,
     string userId,
     DictationSessions sessions,
+    DictationPreferences preferences,
     DictationOptions options,
     TimeProvider time,
     ILogger logger) : IDictationFollower
@@ -63,7 +65,9 @@ internal sealed class DictationConnection(
     }
 
     public void OnResult(DictationResult result) => Send(new TranscriptionResultMessage(
-        result.IsPartial, result.Text, result.SegmentId, Now, result.Confidence, result.StartTime, result.EndTime));
+        result.IsPartial, result.Text, result.SegmentId, Now, result.Confidence, result.StartTime, result.EndTime, result.RawText ?? result.Text, result.Separator));
+
+    public void OnRetracted(IReadOnlyList<string> segmentIds) => Send(new TranscriptRetractedMessage(segmentIds, Now));
 
     public void OnError(DictationError error) => SendError(error);
 
@@ -200,7 +204,8 @@ internal sealed class DictationConnection(
                 try
                 {
                     var (session, started) = await sessions.StartOrResumeAsync(
-                        new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary),
+                        new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary,
+                            Formatting: start.FormattingFor(await preferences.GetAsync(userId, cancellationToken))),
                         this,
                         OnSuperseded,
                         cancellationToken);

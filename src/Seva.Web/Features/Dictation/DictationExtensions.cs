@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Seva.Actors.Dictation;
+using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Security;
 
@@ -30,6 +31,7 @@ public static class DictationExtensions
     private static async Task HandleAsync(
         HttpContext context,
         DictationSessions sessions,
+        DictationPreferences preferences,
         IOptions<DictationOptions> options,
         TimeProvider time,
         ILoggerFactory loggers)
@@ -42,7 +44,7 @@ public static class DictationExtensions
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new DictationConnection(socket, context.User.UserId(), sessions, options.Value, time, loggers.CreateLogger<DictationConnection>());
+        var connection = new DictationConnection(socket, context.User.UserId(), sessions, preferences, options.Value, time, loggers.CreateLogger<DictationConnection>());
         await connection.RunAsync(context.RequestAborted);
     }
 }

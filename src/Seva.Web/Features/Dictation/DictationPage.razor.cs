@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
 using Seva.Actors.Dictation;
+using Seva.Actors.Formatting;
 using Seva.Web.Features.ApiKeys;
 
 namespace Seva.Web.Features.Dictation;
@@ -29,6 +30,8 @@ public sealed partial class DictationPage : IDictationFollower
     private string _language = DictationLanguages.Supported[0];
     private string? _specialty;
     private string? _customWords;
+    private bool _formatNotes = true;
+    private DegreesMeaning _degrees = DegreesMeaning.Words;
     private DictationStatus _status = DictationStatus.Idle;
     private string? _error;
     private bool _retryable;
@@ -73,13 +76,31 @@ public sealed partial class DictationPage : IDictationFollower
         _ => Color.Default,
     };
 
-    protected override void OnAfterRender(bool firstRender)
+    protected override async Task OnAfterRenderAsync(bool firstRender)
     {
         if (firstRender)
         {
+            var preference = await Preferences.GetAsync(await Auth.UserIdAsync(), _disposed.Token);
+            _formatNotes = preference.Mode != FormattingMode.Off;
+            _degrees = preference.Degrees;
             _interactive = true;
             StateHasChanged();
         }
+    }
+
+    private FormattingOptions Formatting => new(_formatNotes ? FormattingMode.Dictation : FormattingMode.Off, _degrees);
+
+    /// <summary>The choice is the user's from now on (the WebSocket API and uploads use it too).</summary>
+    private async Task SetFormatNotesAsync(bool on)
+    {
+        _formatNotes = on;
+        await Preferences.SaveAsync(await Auth.UserIdAsync(), Formatting, _disposed.Token);
+    }
+
+    private async Task SetDegreesAsync(ChangeEventArgs e)
+    {
+        _degrees = Enum.TryParse<DegreesMeaning>(e.Value as string, out var degrees) ? degrees : DegreesMeaning.Words;
+        await Preferences.SaveAsync(await Auth.UserIdAsync(), Formatting, _disposed.Token);
     }
 
     /// <summary>A chunk of 16-bit PCM from the AudioWorklet, at the session's rate; <paramref name="offset"/>
@@ -126,6 +147,12 @@ public sealed partial class DictationPage : IDictationFollower
     void IDictationFollower.OnResult(DictationResult result) => _ = InvokeAsync(() =>
     {
         _transcript.Apply(result);
+        StateHasChanged();
+    });
+
+    void IDictationFollower.OnRetracted(IReadOnlyList<string> segmentIds) => _ = InvokeAsync(() =>
+    {
+        _transcript.Retract(segmentIds);
         StateHasChanged();
     });
 
@@ -186,7 +213,7 @@ public sealed partial class DictationPage : IDictationFollower
         {
             var userId = await Auth.UserIdAsync();
             var words = (_customWords ?? string.Empty).Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var (session, _) = await Sessions.StartAsync(new DictationStart(userId, null, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words), this, _disposed.Token);
+            var (session, _) = await Sessions.StartAsync(new DictationStart(userId, null, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words, Formatting: Formatting), this, _disposed.Token);
             _session = session;
             _status = DictationStatus.Listening;
             _startedAt = Time.GetTimestamp();

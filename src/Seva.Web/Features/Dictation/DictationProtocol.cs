@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Seva.Actors.Dictation;
+using Seva.Actors.Formatting;
 
 namespace Seva.Web.Features.Dictation;
 
@@ -92,7 +93,30 @@ internal static class DictationProtocol
             }
         }
 
-        return new SessionStartMessage(sessionId, quality, language, specialty, vocabulary, OptionalNumber(root, "timestamp"));
+        var degrees = OptionalString(root, "degrees") switch
+        {
+            null => (DegreesMeaning?)null,
+            "words" => DegreesMeaning.Words,
+            "fahrenheit" => DegreesMeaning.Fahrenheit,
+            "celsius" => DegreesMeaning.Celsius,
+            var other => throw Field("degrees", $"'{Truncate(other)}' is not a choice: use words, fahrenheit or celsius"),
+        };
+        return new SessionStartMessage(sessionId, quality, language, specialty, vocabulary, OptionalNumber(root, "timestamp"), OptionalBool(root, "formatting"), degrees);
+    }
+
+    private static bool? OptionalBool(JsonElement root, string name)
+    {
+        if (!root.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw Field(name, $"must be true or false, not {value.ValueKind.ToString().ToLowerInvariant()}"),
+        };
     }
 
     private static string? OptionalString(JsonElement root, string name)
@@ -135,7 +159,24 @@ internal sealed record SessionStartMessage(
     string Language,
     string? Specialty,
     IReadOnlyList<string> Vocabulary,
-    double? Timestamp) : ClientMessage;
+    double? Timestamp,
+    bool? Formatting = null,
+    DegreesMeaning? Degrees = null) : ClientMessage
+{
+    /// <summary>How this session's finals are written: the user's preference, where the message does not
+    /// say otherwise.</summary>
+    public FormattingOptions FormattingFor(FormattingOptions preference)
+    {
+        ArgumentNullException.ThrowIfNull(preference);
+        var mode = Formatting switch
+        {
+            true => FormattingMode.Dictation,
+            false => FormattingMode.Off,
+            null => preference.Mode,
+        };
+        return new FormattingOptions(mode, Degrees ?? preference.Degrees);
+    }
+}
 
 internal sealed record SessionEnd(string? SessionId, double? Timestamp) : ClientMessage;
 
@@ -147,6 +188,8 @@ internal sealed record SessionAckMessage(string SessionId, string JobId, int Sam
     public string Status { get; } = "ready";
 }
 
+/// <summary>A partial (raw) or a final: <c>text</c> formatted unless the session asked for none,
+/// <c>raw_text</c> what was recognised, <c>separator</c> what goes between the transcript so far and it.</summary>
 internal sealed record TranscriptionResultMessage(
     bool IsPartial,
     string Text,
@@ -154,10 +197,19 @@ internal sealed record TranscriptionResultMessage(
     double Timestamp,
     double Confidence,
     double StartTime,
-    double EndTime)
+    double EndTime,
+    string RawText,
+    string Separator)
 {
     [JsonPropertyOrder(-1)]
     public string Type { get; } = "transcription_result";
+}
+
+/// <summary>"Scratch that": these finals are no longer part of the transcript (nor of the record).</summary>
+internal sealed record TranscriptRetractedMessage(IReadOnlyList<string> SegmentIds, double Timestamp)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type { get; } = "transcript_retracted";
 }
 
 internal sealed record SessionCompleteMessage(

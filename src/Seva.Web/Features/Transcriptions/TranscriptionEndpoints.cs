@@ -1,3 +1,4 @@
+using Seva.Actors.Dictation;
 using Seva.Actors.Storage;
 using Seva.Web.Features.ApiKeys;
 using Seva.Web.Features.Dictation;
@@ -18,6 +19,7 @@ public static class TranscriptionEndpoints
         group.MapGet("/{id:guid}", GetAsync);
         group.MapGet("/{id:guid}/audio", GetAudioAsync);
         group.MapGet("/{id:guid}/text", GetTextAsync);
+        group.MapGet("/{id:guid}/words", GetWordsAsync);
         group.MapDelete("/{id:guid}", DeleteAsync);
         return app;
     }
@@ -66,6 +68,16 @@ public static class TranscriptionEndpoints
             : Results.File(stream, "audio/mpeg", fileDownloadName: $"{record.Id}.mp3", enableRangeProcessing: true);
     }
 
+    /// <summary>Every recognised word still in the transcript, in order, with its times in the recording, the
+    /// engine's confidence and the formatted token it became (null: a spoken command).</summary>
+    private static async Task<IResult> GetWordsAsync(Guid id, HttpContext context, TranscriptionStore store, CancellationToken cancellationToken)
+    {
+        var record = await store.FindAsync(context.User.UserId(), id, cancellationToken);
+        return record is null
+            ? NotFound()
+            : Results.Json(new TranscriptionWords(record.Id, [.. DictatedTranscript.ParseWords(record.Words)]), DictationProtocol.Json);
+    }
+
     private static async Task<IResult> GetTextAsync(Guid id, HttpContext context, TranscriptionStore store, CancellationToken cancellationToken)
     {
         var record = await store.FindAsync(context.User.UserId(), id, cancellationToken);
@@ -105,6 +117,8 @@ public static class TranscriptionEndpoints
     private static IResult AudioNotAvailable(string message) =>
         Results.NotFound(new { error = "audio_not_available", message });
 }
+
+internal sealed record TranscriptionWords(Guid TranscriptionId, IReadOnlyList<TimedWord> Words);
 
 internal sealed record TranscriptionPage(IReadOnlyList<TranscriptionDto> Items, int Page, int PageSize, int Total);
 

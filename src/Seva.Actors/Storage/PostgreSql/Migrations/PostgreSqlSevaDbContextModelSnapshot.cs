@@ -116,6 +116,10 @@ namespace Seva.Actors.Storage.PostgreSql.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("word_count");
 
+                    b.Property<string>("Words")
+                        .HasColumnType("text")
+                        .HasColumnName("words");
+
                     b.HasKey("Id");
 
                     b.HasIndex("SessionId")

@@ -174,12 +174,22 @@ namespace Seva.Web.Features.Accounts.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("DegreesMeaning")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("degrees_meaning");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("FormatTranscripts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("format_transcripts");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("INTEGER");

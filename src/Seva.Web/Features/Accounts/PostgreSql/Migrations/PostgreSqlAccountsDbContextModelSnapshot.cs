@@ -185,12 +185,22 @@ namespace Seva.Web.Features.Accounts.PostgreSql.Migrations
                         .IsConcurrencyToken()
                         .HasColumnType("text");
 
+                    b.Property<string>("DegreesMeaning")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("degrees_meaning");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)");
 
                     b.Property<bool>("EmailConfirmed")
                         .HasColumnType("boolean");
+
+                    b.Property<bool>("FormatTranscripts")
+                        .HasColumnType("boolean")
+                        .HasColumnName("format_transcripts");
 
                     b.Property<bool>("LockoutEnabled")
                         .HasColumnType("boolean");

@@ -1,0 +1,90 @@
+using Seva.Actors.Dictation;
+using Seva.Actors.Formatting;
+using Seva.Actors.Speech;
+
+namespace Seva.Actors.Tests.Dictation;
+
+public sealed class DictatedTranscriptTests
+{
+    [Fact]
+    public void SpokenPunctuationAndLayout_AreWritten_AndEachWordKeepsItsTimesAndTheTokenItBecame()
+    {
+        var transcript = new DictatedTranscript(FormattingOptions.Dictation);
+
+        var (final, removed) = transcript.Add(Final("s1", "blood pressure is one forty over ninety period new paragraph"));
+
+        Assert.Empty(removed);
+        Assert.Equal("Blood pressure is 140/90.\n\n", final!.Text);
+        Assert.Equal("blood pressure is one forty over ninety period new paragraph", final.RawText);
+        Assert.Equal(10, final.Words.Count);
+        Assert.Equal(("blood", 0.0, 0.5, "Blood"), (final.Words[0].Word, final.Words[0].Start, final.Words[0].End, final.Words[0].Token));
+        Assert.Equal("140/90", final.Words[3].Token);
+        Assert.Equal(".", final.Words[7].Token);
+        Assert.Equal("Blood pressure is 140/90.\n\n", transcript.Text);
+        Assert.Equal(4, transcript.WordCount);
+    }
+
+    [Fact]
+    public void ScratchThat_RemovesThePreviousFinal_FromTheTextAndTheWords_AndSaysWhichOne()
+    {
+        var transcript = new DictatedTranscript(FormattingOptions.Dictation);
+        transcript.Add(Final("s1", "the patient is stable period"));
+        transcript.Add(Final("s2", "she has a fever period"));
+
+        var (final, removed) = transcript.Add(Final("s3", "scratch that"));
+
+        Assert.Null(final);
+        Assert.Equal(["s2"], removed);
+        Assert.Equal("The patient is stable.", transcript.Text);
+        Assert.DoesNotContain(DictatedTranscript.ParseWords(transcript.WordsJson()), w => w.Word == "fever");
+    }
+
+    [Fact]
+    public void FinalsWithoutSpokenPunctuation_ReadAsSentences_UntilTheClinicianDictatesPunctuation()
+    {
+        var transcript = new DictatedTranscript(FormattingOptions.Dictation);
+
+        Assert.Equal("The patient has a cough.", transcript.Add(Final("s1", "the patient has a cough")).Final!.Text);
+        Assert.Equal("It started 2 days ago.", transcript.Add(Final("s2", "it started two days ago")).Final!.Text);
+
+        // The pause already closed the sentence: "period" after it writes nothing more.
+        var (lone, _) = transcript.Add(Final("s3", "period new paragraph"));
+        Assert.Equal("\n\n", lone!.Text);
+
+        // From now on only what is said is written: a sentence split over a pause stays one sentence.
+        Assert.Equal("No fever", transcript.Add(Final("s4", "no fever")).Final!.Text);
+        Assert.Equal("or chills.", transcript.Add(Final("s5", "or chills period")).Final!.Text);
+        Assert.Equal("The patient has a cough. It started 2 days ago.\n\nNo fever or chills.", transcript.Text);
+    }
+
+    [Fact]
+    public void FormattingOff_KeepsTheRecognisedWords_AndCommandsAreJustWords()
+    {
+        var transcript = new DictatedTranscript(FormattingOptions.Off);
+        transcript.Add(Final("s1", "pulse is ninety period"));
+        var (final, removed) = transcript.Add(Final("s2", "scratch that"));
+
+        Assert.Empty(removed);
+        Assert.Equal("scratch that", final!.Text);
+        Assert.Equal("pulse is ninety period scratch that", transcript.Text);
+    }
+
+    [Fact]
+    public void WordsJson_RoundTrips()
+    {
+        var transcript = new DictatedTranscript(FormattingOptions.Dictation);
+        transcript.Add(Final("s1", "temperature ninety eight point six"));
+
+        var words = DictatedTranscript.ParseWords(transcript.WordsJson());
+
+        Assert.Equal(transcript.Finals.SelectMany(f => f.Words), words);
+        Assert.Equal("98.6", words[1].Token);
+    }
+
+    /// <summary>A final whose words are half a second each, one after another from 0 s.</summary>
+    private static RecognitionResult Final(string segmentId, string text)
+    {
+        var words = text.Split(' ').Select((w, i) => new RecognizedWord(w, i * 0.5, (i + 1) * 0.5, 0.9)).ToList();
+        return new RecognitionResult(segmentId, false, text, 0.9, 0, words.Count * 0.5, words);
+    }
+}
