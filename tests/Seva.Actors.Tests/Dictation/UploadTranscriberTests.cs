@@ -1,6 +1,7 @@
 using Seva.Actors.Audio;
 using Seva.Actors.Audio.Mpg123;
 using Seva.Actors.Dictation;
+using Seva.Actors.Formatting;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
 using Seva.Actors.Tests.Audio;
@@ -80,6 +81,20 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.True(WordErrorRate.Compute(Sentence, record.TranscriptText) <= 0.2, record.TranscriptText);
         Assert.Equal("WOUNDCARE", record.Specialty);
+    }
+
+    [Fact]
+    public async Task Upload_SpokenCommandsApply_AsInLiveDictation_UnlessFormattingIsOff()
+    {
+        var speech = Flite.Speak("blood pressure is one forty over ninety period").Samples.Concat(new short[16000]).ToArray();
+        await using var harness = new ActorHarness(fixture.Engine);
+        var transcriber = new UploadTranscriber(harness.Sessions, harness.Time);
+
+        var formatted = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, FormattingOptions.Dictation, null, null, CancellationToken.None);
+        var raw = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, FormattingOptions.Off, null, null, CancellationToken.None);
+
+        Assert.Equal("Blood pressure is 140/90.", (await harness.RecordAsync(formatted.TranscriptionId)).TranscriptText);
+        Assert.Equal("blood pressure is one forty over ninety period", (await harness.RecordAsync(raw.TranscriptionId)).TranscriptText);
     }
 
     [Fact]
