@@ -3,26 +3,25 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Npgsql;
+using Seva.Actors.Storage;
+using Seva.Actors.Tests.Support;
 using Seva.Web.Tests.Support;
 
 namespace Seva.E2E;
 
 /// <summary>Two published Seva processes on different ports sharing one PostgreSQL database and one S3
 /// bucket (the servers scripts/test starts), as a clinic runs them behind a load balancer (issue 13).</summary>
-public sealed partial class MultiHostTests : IAsyncLifetime
+public sealed partial class MultiHostTests
 {
     private const string Password = "Clinic-pass-42";
-    private readonly string _database = "seva_multi_" + Guid.NewGuid().ToString("N");
-    private readonly string _bucket = "seva-multi-" + Guid.NewGuid().ToString("N")[..12];
-    private string? _admin;
-    private string? _s3;
 
     [SkippableFact]
     public async Task TwoHostsShareAccountsRecordsAndAudio_AndOneFailsTheOpenRecordOfTheOtherWhenItIsKilled()
     {
-        Skip.If(_admin is null || _s3 is null, "SEVA_TEST_POSTGRES and SEVA_TEST_S3_URL are not set: scripts/test starts both servers and sets them");
-        var settings = Settings();
+        // Each skips, visibly, where scripts/test did not start its server.
+        await using var database = await TestDatabase.CreateEmptyAsync(DatabaseProvider.PostgreSql);
+        using var bucket = await S3TestBucket.CreateAsync();
+        var settings = Settings(database, bucket);
         await using var hostA = await PublishedSeva.StartAsync(settings);
         await using var hostB = await PublishedSeva.StartAsync(settings);
 
@@ -74,7 +73,7 @@ public sealed partial class MultiHostTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("[data-testid=detail-transcript]")).ToContainTextAsync("diabetes");
 
         // B serves the audio from the bucket, with range requests; A's key works on B.
-        var stored = await ObjectAsync(audioKey);
+        var stored = await bucket.ReadObjectAsync(audioKey);
         Assert.NotNull(stored);
         using var b = Http(hostB, key);
         var record = JsonNode.Parse(await b.GetStringAsync($"api/v1/transcriptions/{id}"))!;
@@ -99,51 +98,24 @@ public sealed partial class MultiHostTests : IAsyncLifetime
             await hostA.KillHardAsync();
         }
 
-        var failed = await PollAsync(async () => JsonNode.Parse(await b.GetStringAsync($"api/v1/transcriptions/{open}"))!, r => (string?)r["status"] == "FAILED", TimeSpan.FromSeconds(30));
+        var failed = await Poll.UntilAsync(async () => JsonNode.Parse(await b.GetStringAsync($"api/v1/transcriptions/{open}"))!, r => (string?)r["status"] == "FAILED", TimeSpan.FromSeconds(30));
         Assert.Equal("SERVER_RESTARTED", (string?)failed["error_code"]);
         Assert.Contains("diabetes", (string?)failed["transcript_text"], StringComparison.Ordinal);
 
         // Deleting on B removes the object from the bucket.
         Assert.Equal(HttpStatusCode.NoContent, (await b.DeleteAsync($"api/v1/transcriptions/{id}")).StatusCode);
-        Assert.Null(await ObjectAsync(audioKey));
+        Assert.Null(await bucket.ReadObjectAsync(audioKey));
     }
 
-    private Dictionary<string, string?> Settings() => new()
+    private static Dictionary<string, string?> Settings(TestDatabase database, S3TestBucket bucket) => new(bucket.Settings())
     {
         ["Seva:Database:Provider"] = "PostgreSql",
-        ["Seva:Database:ConnectionString"] = new NpgsqlConnectionStringBuilder(_admin) { Database = _database }.ConnectionString,
+        ["Seva:Database:ConnectionString"] = database.ConnectionString,
         ["Seva:Database:Lease"] = "00:00:03",
-        ["Seva:AudioStore:Provider"] = "S3",
-        ["Seva:AudioStore:S3:BucketName"] = _bucket,
-        ["Seva:AudioStore:S3:ServiceUrl"] = _s3,
-        ["Seva:AudioStore:S3:ForcePathStyle"] = "true",
         ["Seva:AudioStore:S3:Region"] = "us-east-1",
-        ["AWS_ACCESS_KEY_ID"] = "S3RVER",
-        ["AWS_SECRET_ACCESS_KEY"] = "S3RVER",
+        ["AWS_ACCESS_KEY_ID"] = S3TestBucket.AccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = S3TestBucket.SecretKey,
     };
-
-    /// <summary>The object as the bucket holds it (s3rver answers unsigned reads), or null if absent.</summary>
-    private async Task<byte[]?> ObjectAsync(string key)
-    {
-        using var http = new HttpClient();
-        using var response = await http.GetAsync($"{_s3}/{_bucket}/{key}");
-        return response.StatusCode == HttpStatusCode.NotFound ? null : await response.EnsureSuccessStatusCode().Content.ReadAsByteArrayAsync();
-    }
-
-    private static async Task<JsonNode> PollAsync(Func<Task<JsonNode>> read, Func<JsonNode, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var value = await read();
-            if (done(value) || DateTime.UtcNow > deadline)
-            {
-                return value;
-            }
-
-            await Task.Delay(250);
-        }
-    }
 
     private static HttpClient Http(PublishedSeva seva, string key)
     {
@@ -154,38 +126,6 @@ public sealed partial class MultiHostTests : IAsyncLifetime
 
     private static Uri StreamUri(PublishedSeva seva) =>
         new UriBuilder(new Uri(seva.BaseAddress, "api/v1/dictation/stream")) { Scheme = "ws" }.Uri;
-
-    public async Task InitializeAsync()
-    {
-        _admin = Environment.GetEnvironmentVariable("SEVA_TEST_POSTGRES");
-        _s3 = Environment.GetEnvironmentVariable("SEVA_TEST_S3_URL");
-        if (_admin is null || _s3 is null)
-        {
-            return;
-        }
-
-        await using (var source = NpgsqlDataSource.Create(_admin))
-        await using (var create = source.CreateCommand($"CREATE DATABASE {_database}"))
-        {
-            await create.ExecuteNonQueryAsync();
-        }
-
-        using var http = new HttpClient();
-        (await http.PutAsync($"{_s3}/{_bucket}", null)).EnsureSuccessStatusCode();
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_admin is null)
-        {
-            return;
-        }
-
-        NpgsqlConnection.ClearAllPools();
-        await using var source = NpgsqlDataSource.Create(_admin);
-        await using var drop = source.CreateCommand($"DROP DATABASE IF EXISTS {_database} WITH (FORCE)");
-        await drop.ExecuteNonQueryAsync();
-    }
 
     [GeneratedRegex(".*/dictation$")]
     private static partial Regex DictationUrl();

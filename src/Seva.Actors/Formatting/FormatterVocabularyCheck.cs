@@ -5,12 +5,14 @@ using Seva.Actors.Speech.PocketSphinx;
 
 namespace Seva.Actors.Formatting;
 
-/// <summary>At start-up, checks every word the formatting rules listen for against the engine's
-/// dictionary: a rule whose words the engine cannot recognise can never fire, which is worth a warning
+/// <summary>Checks every word the formatting rules listen for against the engine's dictionary at
+/// start-up: a rule whose words the engine cannot recognise can never fire, which is worth a warning
 /// naming them (a custom dictionary may lack "period" or "milligrams").</summary>
-public sealed class FormatterVocabularyCheck(IOptions<PocketSphinxOptions> options, ILogger<FormatterVocabularyCheck> logger) : IHostedService
+/// <remarks>It runs beside the start, not in its way: reading the dictionary takes a moment and only
+/// decides a log line.</remarks>
+public sealed class FormatterVocabularyCheck(IOptions<PocketSphinxOptions> options, ILogger<FormatterVocabularyCheck> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var path = options.Value.DictionaryPath;
         if (!File.Exists(path))
@@ -19,7 +21,7 @@ public sealed class FormatterVocabularyCheck(IOptions<PocketSphinxOptions> optio
         }
 
         using var reader = new StreamReader(path);
-        var words = await Task.Run(() => FormatterVocabulary.ReadDictionaryWords(reader), cancellationToken);
+        var words = await Task.Run(() => FormatterVocabulary.ReadDictionaryWords(reader), stoppingToken);
         var missing = FormatterVocabulary.Missing(FormatterVocabulary.RuleWords, words.Contains);
         if (missing.Count > 0)
         {
@@ -30,6 +32,4 @@ public sealed class FormatterVocabularyCheck(IOptions<PocketSphinxOptions> optio
             logger.LogInformation("Every word the formatting rules listen for is in the speech dictionary ({Count} words)", FormatterVocabulary.RuleWords.Count);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -17,6 +17,29 @@ public sealed class DatabaseConnection(IOptions<DatabaseOptions> database, IOpti
             : storage.Value.SqliteConnectionString,
     };
 
+    /// <summary>Makes contexts of the configured provider's own type (<typeparamref name="TPostgreSql"/> on
+    /// PostgreSQL, <typeparamref name="TSqlite"/> otherwise), so that migrating applies that provider's
+    /// migrations; the options are built once.</summary>
+    public Func<TContext> ContextMaker<TContext, TSqlite, TPostgreSql>(
+        Func<DbContextOptions<TSqlite>, TSqlite> sqlite,
+        Func<DbContextOptions<TPostgreSql>, TPostgreSql> postgreSql,
+        string? migrationsHistoryTable = null)
+        where TSqlite : TContext
+        where TPostgreSql : TContext
+        where TContext : DbContext
+    {
+        ArgumentNullException.ThrowIfNull(sqlite);
+        ArgumentNullException.ThrowIfNull(postgreSql);
+        if (Provider == DatabaseProvider.PostgreSql)
+        {
+            var options = Options<TPostgreSql>(migrationsHistoryTable);
+            return () => postgreSql(options);
+        }
+
+        var sqliteOptions = Options<TSqlite>(migrationsHistoryTable);
+        return () => sqlite(sqliteOptions);
+    }
+
     /// <summary>Options for <typeparamref name="TContext"/> on the configured provider; the caller picks
     /// the provider's context type, since each provider's migrations belong to their own type.</summary>
     public DbContextOptions<TContext> Options<TContext>(string? migrationsHistoryTable = null)

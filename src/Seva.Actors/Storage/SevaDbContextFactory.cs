@@ -5,24 +5,10 @@ namespace Seva.Actors.Storage;
 
 /// <summary>Makes record contexts for the configured provider: its own context type, so that migrating
 /// applies that provider's migrations.</summary>
-public sealed class SevaDbContextFactory : IDbContextFactory<SevaDbContext>
+public sealed class SevaDbContextFactory(DatabaseConnection database) : IDbContextFactory<SevaDbContext>
 {
-    private readonly Func<SevaDbContext> _create;
-
-    public SevaDbContextFactory(DatabaseConnection database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        if (database.Provider == DatabaseProvider.PostgreSql)
-        {
-            var options = database.Options<PostgreSqlSevaDbContext>();
-            _create = () => new PostgreSqlSevaDbContext(options);
-        }
-        else
-        {
-            var options = database.Options<SevaDbContext>();
-            _create = () => new SevaDbContext(options);
-        }
-    }
+    private readonly Func<SevaDbContext> _create = database.ContextMaker<SevaDbContext, SevaDbContext, PostgreSqlSevaDbContext>(
+        o => new SevaDbContext(o), o => new PostgreSqlSevaDbContext(o));
 
     public SevaDbContext CreateDbContext() => _create();
 }

@@ -64,24 +64,10 @@ public class AccountsDbContext : IdentityDbContext<SevaUser>, IDataProtectionKey
 
 /// <summary>Makes accounts contexts for the configured provider (its own type, so migrating applies
 /// that provider's migrations).</summary>
-public sealed class AccountsDbContextFactory : IDbContextFactory<AccountsDbContext>
+public sealed class AccountsDbContextFactory(DatabaseConnection database) : IDbContextFactory<AccountsDbContext>
 {
-    private readonly Func<AccountsDbContext> _create;
-
-    public AccountsDbContextFactory(DatabaseConnection database)
-    {
-        ArgumentNullException.ThrowIfNull(database);
-        if (database.Provider == DatabaseProvider.PostgreSql)
-        {
-            var options = database.Options<PostgreSqlAccountsDbContext>(AccountsDbContext.MigrationsHistoryTable);
-            _create = () => new PostgreSqlAccountsDbContext(options);
-        }
-        else
-        {
-            var options = database.Options<AccountsDbContext>(AccountsDbContext.MigrationsHistoryTable);
-            _create = () => new AccountsDbContext(options);
-        }
-    }
+    private readonly Func<AccountsDbContext> _create = database.ContextMaker<AccountsDbContext, AccountsDbContext, PostgreSqlAccountsDbContext>(
+        o => new AccountsDbContext(o), o => new PostgreSqlAccountsDbContext(o), AccountsDbContext.MigrationsHistoryTable);
 
     public AccountsDbContext CreateDbContext() => _create();
 }
