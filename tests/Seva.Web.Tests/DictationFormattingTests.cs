@@ -10,7 +10,8 @@ namespace Seva.Web.Tests;
 
 /// <summary>Clinical dictation over the WebSocket API with flite speaking the commands: finals carry the
 /// formatted <c>text</c> and the recognised <c>raw_text</c>, "scratch that" retracts, the record keeps the
-/// words with their times.</summary>
+/// words with their times. Audio goes at real-time pace: a burst fills the decode queue, and the server's
+/// overload guard then refuses the class's next session.</summary>
 public sealed class DictationFormattingTests : ServerTest
 {
     [Fact]
@@ -20,7 +21,7 @@ public sealed class DictationFormattingTests : ServerTest
 
         await using var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();
-        await client.StreamAsync(audio, 16000, realTime: false);
+        await client.StreamAsync(audio, 16000);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(30));
 
@@ -60,7 +61,7 @@ public sealed class DictationFormattingTests : ServerTest
 
         await using var client = await DictationClient.ConnectAsync(Server);
         await client.StartAsync();
-        await client.StreamAsync(audio, 16000, realTime: false);
+        await client.StreamAsync(audio, 16000);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(30));
 
@@ -82,7 +83,7 @@ public sealed class DictationFormattingTests : ServerTest
         await using var client = await DictationClient.ConnectAsync(Server);
         await client.SendJsonAsync(new { type = "session_start", formatting = false });
         await client.WaitForTypeAsync("session_ack");
-        await client.StreamAsync(Speech.Concat(Speech.Say("the patient has a fever period"), Speech.Silence(1.5, 16000)), 16000, realTime: false);
+        await client.StreamAsync(Speech.Concat(Speech.Say("the patient has a fever period"), Speech.Silence(1.5, 16000)), 16000);
         await client.EndAsync();
         await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(30));
 
@@ -105,7 +106,7 @@ public sealed class DictationFormattingTests : ServerTest
         await using (var client = await DictationClient.ConnectAsync(Server.StreamUri(), key))
         {
             await client.StartAsync();
-            await client.StreamAsync(spoken, 16000, realTime: false);
+            await client.StreamAsync(spoken, 16000);
             await client.EndAsync();
             await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(30));
             Assert.Equal("the patient has a fever period", (string?)Assert.Single(client.Finals)["text"]);
@@ -115,7 +116,7 @@ public sealed class DictationFormattingTests : ServerTest
         {
             await client.SendJsonAsync(new { type = "session_start", formatting = true });
             await client.WaitForTypeAsync("session_ack");
-            await client.StreamAsync(spoken, 16000, realTime: false);
+            await client.StreamAsync(spoken, 16000);
             await client.EndAsync();
             await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(30));
             Assert.Equal("The patient has a fever.", (string?)Assert.Single(client.Finals)["text"]);

@@ -54,7 +54,8 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
         var page = _bunit.Render<SpeakerPage>();
         await page.WaitForAssertionAsync(() => Assert.False(page.Find("[data-testid=broadcast-start]").HasAttribute("disabled")));
         page.Find("[data-testid=broadcast-start]").Click();
-        var sessionId = (await page.WaitForElementAsync("[data-testid=broadcast-id]")).TextContent.Trim();
+        // Starting opens a speech stream: on a loaded machine that takes longer than bUnit's one-second default.
+        var sessionId = (await page.WaitForElementAsync("[data-testid=broadcast-id]", TimeSpan.FromSeconds(15))).TextContent.Trim();
 
         var live = _sessions.Find(sessionId)!;
         await live.CallAsync(a => a.JoinAsync("listener-1", "es", false, new NoClient(), CancellationToken.None));
