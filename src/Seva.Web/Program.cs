@@ -1,3 +1,4 @@
+using Seva.Actors.Hosting.Dapr;
 using Seva.Web.Components;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
@@ -17,6 +18,7 @@ builder.AddApiKeys();
 builder.AddDictation();
 builder.AddBroadcast();
 builder.AddStorageCopy();
+builder.Services.AddSevaHosting(builder.Configuration);
 
 var app = builder.Build();
 if (await app.RunStorageCopyIfAskedAsync() is { } exitCode)
@@ -25,6 +27,7 @@ if (await app.RunStorageCopyIfAskedAsync() is { } exitCode)
 }
 
 app.UseSecurity();
+app.MapSevaHosting();
 app.UseSevaUi();
 app.UseAuthentication();
 app.UseAuthorization();

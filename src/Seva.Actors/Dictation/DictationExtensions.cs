@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Actors.Hosting;
+using Seva.Actors.Hosting.InProcess;
 using Seva.Actors.Speech;
 using Seva.Actors.Speech.PocketSphinx;
 using Seva.Actors.Storage;
@@ -27,7 +31,11 @@ public static class DictationExtensions
         services.AddHealthChecks().AddCheck<EngineBreakerHealthCheck>("speech_breaker", tags: [HealthTags.Ready]);
         services.AddSevaStorage();
         services.AddHostedService<Formatting.FormatterVocabularyCheck>();
+        services.AddSingleton<DictationAdmission>();
         services.AddSingleton<DictationSessions>();
+        services.AddSingleton<DictationFollowers>();
+        services.TryAddSingleton<IDictationEventSink, InProcessDictationEvents>();
+        services.TryAddSingleton<IDictationActors, InProcessDictationActors>();
         services.AddSingleton<UploadTranscriber>();
         services.AddHostedService<IdleSessionSweeper>();
         services.AddSevaShutdown();

@@ -1,12 +1,14 @@
 using Seva.Actors.Audio;
-using Seva.Actors.Formatting;
 using Seva.Actors.Audio.Mpg123;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
+using Seva.Actors.Formatting;
 
 namespace Seva.Actors.Dictation;
 
 /// <summary>The fallback when live capture is not possible: an uploaded WAV or MP3 is transcribed by the
 /// same session logic (faster than real time) and kept like any dictation.</summary>
-public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider time)
+public sealed class UploadTranscriber(IDictationActors actors, DictationFollowers followers, TimeProvider time)
 {
     /// <summary>How far the audio handed to the session may run ahead of the decoder. Enough that the decoder
     /// never waits for audio, little enough that the audio does not wait long in the engine's queue (which
@@ -63,60 +65,84 @@ public sealed class UploadTranscriber(DictationSessions sessions, TimeProvider t
         DictationQuality.TryGetSampleRate(quality, out var rate);
         var samples = Resampler.Convert(audio.Samples, audio.SampleRate, rate);
         var duration = samples.Length / (double)rate;
-        var (session, _) = await sessions.StartAsync(
-            new DictationStart(userId, null, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false, formatting), follower ?? NoFollower.Instance, cancellationToken);
-        var tracker = new ProgressTracker(session, duration, progress);
+        var sessionId = Guid.NewGuid().ToString();
+        var session = actors.Get(sessionId);
+        using var registration = followers.Register(follower ?? NoFollower.Instance);
+        var reply = await session.StartAsync(new DictationStartRequest(
+            new DictationStart(userId, sessionId, quality, DictationLanguages.Supported[0], specialty, [], IsStreaming: false, formatting), registration.Address, Resumable: false));
+        if (reply.Error is { } refused)
+        {
+            throw new DictationException(refused);
+        }
+
+        registration.Open();
+        var connectionId = registration.Address.ConnectionId;
+        var tracker = new ProgressTracker(duration, progress);
         using var ticks = new PeriodicTimer(Tick, time);
         var chunk = rate / 4;
         var bytes = new byte[chunk * 2];
         var fed = 0;
-        while (fed < samples.Length && !session.Completion.IsCompleted)
+        var state = await session.GetProgressAsync();
+        while (fed < samples.Length && state.Completed is null)
         {
-            while (fed < samples.Length && !session.Completion.IsCompleted && (fed / (double)rate) - session.SecondsDecoded < MaxBacklogSeconds)
+            while (fed < samples.Length && state.Completed is null && (fed / (double)rate) - state.SecondsDecoded < MaxBacklogSeconds)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 var length = Math.Min(chunk, samples.Length - fed);
                 Pcm.WriteLittleEndian(samples.AsSpan(fed, length), bytes);
-                await session.AcceptAudioAsync(bytes.AsMemory(0, length * 2), cancellationToken);
+                var accepted = await session.AcceptAudioAsync(new DictationAudioRequest(connectionId, bytes[..(length * 2)], WaitUntilProcessed: true));
+                if (accepted.Error is { } error)
+                {
+                    throw new DictationException(error);
+                }
+
                 fed += length;
+                state = await session.GetProgressAsync();
             }
 
-            tracker.Report();
+            tracker.Report(state.SecondsDecoded);
             if (fed < samples.Length)
             {
                 await ticks.WaitForNextTickAsync(cancellationToken);
+                state = await session.GetProgressAsync();
             }
         }
 
         // The last few seconds are decoded while the session ends; progress goes on meanwhile.
-        var ending = session.EndAsync(cancellationToken);
+        var ending = session.EndAsync(new DictationEndRequest(connectionId));
         while (!ending.IsCompleted)
         {
             var tick = ticks.WaitForNextTickAsync(cancellationToken).AsTask();
             if (await Task.WhenAny(ending, tick) == tick)
             {
                 await tick; // throws if cancelled
-                tracker.Report();
+                tracker.Report((await session.GetProgressAsync()).SecondsDecoded);
             }
         }
 
-        var completed = await ending;
+        var ended = await ending;
+        if (ended.Completed is not { } completed)
+        {
+            throw new DictationException(ended.Error ?? DictationError.InvalidState("The session ended without an outcome."));
+        }
+
         progress?.Report(1);
         return completed;
     }
 
     /// <summary>Reports the share of the audio decoded, each time it moved by a percent or more.</summary>
-    private sealed class ProgressTracker(DictationSession session, double duration, IProgress<double>? progress)
+    private sealed class ProgressTracker(double duration, IProgress<double>? progress)
     {
         private double _reported;
 
-        public void Report()
+        public void Report(double secondsDecoded)
         {
             if (progress is null || duration <= 0)
             {
                 return;
             }
 
-            var share = Math.Clamp(session.SecondsDecoded / duration, 0, 0.99);
+            var share = Math.Clamp(secondsDecoded / duration, 0, 0.99);
             if (share - _reported >= 0.01)
             {
                 _reported = share;

@@ -25,7 +25,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     public async Task Session_OneSampleRateFromCaptureToRecordAndMp3(string quality, int rate)
     {
         await using var harness = new ActorHarness(fixture.Engine);
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(quality), new RecordingFollower(), CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(quality), new RecordingFollower(), CancellationToken.None);
         Assert.Equal(rate, started.SampleRate);
         Assert.Equal(TranscriptionStatus.InProgress, (await harness.RecordAsync(started.TranscriptionId)).Status);
 
@@ -46,7 +46,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Spoken(), 16000);
 
         await Poll.UntilAsync(() => follower.Finals.Count > 0);
@@ -61,7 +61,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         harness.Sql("ALTER TABLE transcriptions RENAME TO transcriptions_away");
 
         await ActorHarness.SendAsync(session, Spoken(), 16000);
@@ -82,7 +82,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine, wrapAudio: inner => new FailingAudioStore(inner, failAfterBytes: 2000));
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Spoken(), 16000);
         var completed = await session.EndAsync(CancellationToken.None);
 
@@ -101,7 +101,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
         var engine = new FailingEngine(fixture.Engine, failAfterSeconds: 6.0);
         await using var harness = new ActorHarness(engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         var audio = Spoken();
         await ActorHarness.SendAsync(session, audio, 16000);
         await Poll.UntilAsync(() => follower.Finals.Count > 0);
@@ -126,7 +126,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { IdleTimeout = TimeSpan.FromMinutes(5) }, time);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, new short[8000], 16000);
 
         time.Advance(TimeSpan.FromMinutes(4));
@@ -146,14 +146,14 @@ public sealed class DictationActorTests(EngineFixture fixture)
     public async Task SessionsOverTheLimit_AreRefused_AndTheSlotFreesAtTheEnd()
     {
         await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { MaxConcurrentSessions = 1, RetryAfterSeconds = 7 });
-        var (first, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
-        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        var (first, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(DictationErrorCodes.SessionLimitExceeded, refused.Error.Code);
         Assert.Equal(7, refused.Error.RetryAfter);
 
         await first.EndAsync(CancellationToken.None);
         await Poll.UntilAsync(() => harness.Sessions.ActiveCount == 0);
-        var (second, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (second, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await second.EndAsync(CancellationToken.None);
     }
 
@@ -161,7 +161,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     public async Task AudioAfterEnd_IsInvalidSessionState()
     {
         await using var harness = new ActorHarness(fixture.Engine);
-        var (session, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (session, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await session.EndAsync(CancellationToken.None);
         var ex = await Assert.ThrowsAsync<DictationException>(() => session.AcceptAudioAsync(new byte[320], CancellationToken.None));
         Assert.Equal(DictationErrorCodes.InvalidSessionState, ex.Error.Code);
@@ -172,7 +172,7 @@ public sealed class DictationActorTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine);
         var ex = await Assert.ThrowsAsync<DictationException>(() =>
-            harness.Sessions.StartAsync(ActorHarness.Start("medium", "heart", "zzqxv"), new RecordingFollower(), CancellationToken.None));
+            harness.StartAsync(ActorHarness.Start("medium", "heart", "zzqxv"), new RecordingFollower(), CancellationToken.None));
         Assert.StartsWith("vocabulary[1]:", ex.Error.Message, StringComparison.Ordinal);
         Assert.Equal(0, harness.Sessions.ActiveCount);
         Assert.Equal(0, (await harness.Records.ListAsync("user-1", 1, 10, CancellationToken.None)).Total);
@@ -198,14 +198,14 @@ public sealed class DictationActorTests(EngineFixture fixture)
         await using var harness = new ActorHarness(fixture.Engine);
         await using (var warm = new ActorHarness(fixture.Engine))
         {
-            var (first, _) = await warm.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+            var (first, _) = await warm.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
             await first.EndAsync(CancellationToken.None); // a decoder is loaded now
         }
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var finals = new System.Collections.Concurrent.ConcurrentQueue<long>();
         var follower = new TimedFollower(() => finals.Enqueue(clock.ElapsedTicks));
-        var (session, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, _) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         short[] sixSentences = [.. Enumerable.Repeat(Spoken(), 6).SelectMany(s => s)];
         await ActorHarness.SendAsync(session, sixSentences, 16000); // handed over far faster than it is decoded
 

@@ -26,7 +26,7 @@ public sealed class EngineFaultTests
         var engine = new ScriptedEngine();
         await using var harness = new ActorHarness(engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         var before = Noise(8);
         await ActorHarness.SendAsync(session, before, Rate);
         var first = Assert.Single(engine.Streams);
@@ -66,7 +66,7 @@ public sealed class EngineFaultTests
         var engine = new ScriptedEngine();
         await using var harness = new ActorHarness(engine, new DictationOptions { MaxEngineFailures = 3 });
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Noise(2), Rate);
         engine.Streams[0].Final("kept words", 0.2, 1.5);
         await Poll.UntilAsync(() => follower.Finals.Count == 1);
@@ -101,19 +101,19 @@ public sealed class EngineFaultTests
         var health = new EngineBreakerHealthCheck(harness.Breaker);
 
         // A running session's stream failing counts as well as streams that do not open.
-        var (running, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (running, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await ActorHarness.SendAsync(running, Noise(1), Rate);
         engine.Streams[0].Fail();
         await Poll.UntilAsync(() => engine.Streams.Count == 2);
         engine.FailNextOpens(2);
         for (var i = 0; i < 2; i++)
         {
-            var failed = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+            var failed = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
             Assert.Equal(DictationErrorCodes.TranscribeServiceError, failed.Error.Code);
         }
 
         time.Advance(TimeSpan.FromSeconds(10));
-        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(DictationErrorCodes.TranscribeServiceError, refused.Error.Code);
         Assert.Equal(20, refused.Error.RetryAfter);
         Assert.Equal(4, engine.OpenAttempts); // refused without trying the engine (1 session, 1 recovery, 2 failed opens before)
@@ -122,10 +122,10 @@ public sealed class EngineFaultTests
 
         time.Advance(TimeSpan.FromSeconds(20));
         Assert.Equal(HealthStatus.Degraded, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
-        var (probe, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (probe, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         Assert.Equal(EngineBreakerState.Closed, harness.Breaker.State);
         Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
-        var (next, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (next, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
 
         await Task.WhenAll(running.EndAsync(CancellationToken.None), probe.EndAsync(CancellationToken.None), next.EndAsync(CancellationToken.None));
     }
@@ -137,15 +137,15 @@ public sealed class EngineFaultTests
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = new ActorHarness(engine, time: time, breaker: new EngineBreakerOptions { FailureThreshold = 1, BreakDuration = TimeSpan.FromSeconds(30) });
         engine.FailNextOpens(1);
-        await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(EngineBreakerState.Open, harness.Breaker.State);
 
         time.Advance(TimeSpan.FromSeconds(30));
         engine.FailNextOpens(1);
-        var probe = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        var probe = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(5, probe.Error.RetryAfter); // the probe itself failed on the engine
 
-        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(30, refused.Error.RetryAfter);
         Assert.Equal(2, engine.OpenAttempts);
     }

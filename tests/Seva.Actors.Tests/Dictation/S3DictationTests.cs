@@ -84,7 +84,7 @@ public sealed class S3DictationTests(EngineFixture fixture)
         using var store = bucket.NewStore(PartSize, prefix);
         await using var harness = new ActorHarness(fixture.Engine, wrapAudio: _ => store);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         var keyAtStart = (await harness.RecordAsync(started.TranscriptionId)).AudioKey;
         await ActorHarness.SendAsync(session, Spoken, 16000);
         var completed = await session.EndAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));

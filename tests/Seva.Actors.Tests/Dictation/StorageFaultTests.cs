@@ -19,7 +19,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
         // The first writer fails after 2 KB and its dispose throws too (the wedge); later ones work.
         await using var harness = new ActorHarness(fixture.Engine, wrapAudio: inner => new FailingAudioStore(inner, failAfterBytes: 2000, failingWriters: 1));
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Spoken(), 16000);
         await ActorHarness.SendAsync(session, Spoken("the patient reports chest pain"), 16000);
         var completed = await session.EndAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
@@ -36,7 +36,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
         Assert.True(follower.Finals.Count >= 2, $"finals: {follower.Finals.Count}");
 
         // The next session stores its audio as usual.
-        var (next, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (next, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await ActorHarness.SendAsync(next, new short[32000], 16000);
         var nextCompleted = await next.EndAsync(CancellationToken.None);
         Assert.Null(nextCompleted.ErrorCode);
@@ -49,7 +49,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var harness = new ActorHarness(fixture.Engine, new DictationOptions { IdleTimeout = TimeSpan.FromMinutes(1) }, time, inner => new FailingAudioStore(inner, failAfterBytes: 500));
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, new short[32000], 16000);
         Assert.Contains(follower.Errors, e => e.Code == DictationErrorCodes.S3UploadFailed);
         await ActorHarness.SendAsync(session, new short[16000], 16000); // audio after the failure is still taken
@@ -66,7 +66,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
     public async Task AudioKey_IsOnTheRecordFromTheStart_AndTheMp3OnDiskTrailsTheAudioByLessThanASecond()
     {
         await using var harness = new ActorHarness(fixture.Engine);
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         var record = await harness.RecordAsync(started.TranscriptionId);
         Assert.Equal(TranscriptionStatus.InProgress, record.Status);
         Assert.NotNull(record.AudioKey);
@@ -85,7 +85,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Spoken(), 16000);
         await Poll.UntilAsync(async () => await harness.RecordAsync(started.TranscriptionId), r => r.TranscriptText.Contains("diabetes", StringComparison.Ordinal));
 
@@ -103,7 +103,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
     {
         await using var harness = new ActorHarness(fixture.Engine);
         var follower = new RecordingFollower();
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None);
         await ActorHarness.SendAsync(session, Spoken(), 16000);
         harness.Sql("ALTER TABLE transcriptions RENAME TO transcriptions_away");
 
@@ -128,7 +128,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
         var sessions = new List<(DictationSession Session, DictationStarted Started)>();
         foreach (var follower in followers)
         {
-            sessions.Add(await harness.Sessions.StartAsync(ActorHarness.Start(), follower, CancellationToken.None));
+            sessions.Add(await harness.StartAsync(ActorHarness.Start(), follower, CancellationToken.None));
         }
 
         foreach (var (session, _) in sessions)
@@ -153,7 +153,7 @@ public sealed class StorageFaultTests(EngineFixture fixture)
     {
         var engine = new HungEngine(fixture.Engine);
         await using var harness = new ActorHarness(engine);
-        var (session, started) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (session, started) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await ActorHarness.SendAsync(session, new short[16000], 16000);
 
         var stopping = System.Diagnostics.Stopwatch.StartNew();

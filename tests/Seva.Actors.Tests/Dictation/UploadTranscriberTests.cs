@@ -60,7 +60,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
 
         await using var harness = new ActorHarness(fixture.Engine);
         var progress = new List<double>();
-        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, null, null, null, new SyncProgress(progress), CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Actors, harness.Followers, harness.Time).TranscribeAsync("user-1", wav, null, null, null, new SyncProgress(progress), CancellationToken.None);
 
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.Equal(TranscriptionStatus.Completed, record.Status);
@@ -77,7 +77,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         var speech = Flite.Speak(Sentence).Samples.Concat(new short[16000]).ToArray();
         var wav = UploadTranscriber.Decode(Mp3EncoderTests.Encode(speech, 16000, 4000));
         await using var harness = new ActorHarness(fixture.Engine);
-        var completed = await new UploadTranscriber(harness.Sessions, harness.Time).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, null, CancellationToken.None);
+        var completed = await new UploadTranscriber(harness.Actors, harness.Followers, harness.Time).TranscribeAsync("user-1", wav, "WOUNDCARE", null, null, null, CancellationToken.None);
         var record = await harness.RecordAsync(completed.TranscriptionId);
         Assert.True(WordErrorRate.Compute(Sentence, record.TranscriptText) <= 0.2, record.TranscriptText);
         Assert.Equal("WOUNDCARE", record.Specialty);
@@ -88,7 +88,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
     {
         var speech = Flite.Speak("blood pressure is one forty over ninety period").Samples.Concat(new short[16000]).ToArray();
         await using var harness = new ActorHarness(fixture.Engine);
-        var transcriber = new UploadTranscriber(harness.Sessions, harness.Time);
+        var transcriber = new UploadTranscriber(harness.Actors, harness.Followers, harness.Time);
 
         var formatted = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, FormattingOptions.Dictation, null, null, CancellationToken.None);
         var raw = await transcriber.TranscribeAsync("user-1", new WavFile(16000, speech), null, FormattingOptions.Off, null, null, CancellationToken.None);
@@ -111,7 +111,7 @@ public sealed class UploadTranscriberTests(EngineFixture fixture)
         ];
         var speech = sentences.SelectMany(s => Flite.Speak(s).Samples.Concat(new short[12800])).ToArray(); // 0.8 s pauses
         await using var harness = new ActorHarness(fixture.Engine);
-        var transcriber = new UploadTranscriber(harness.Sessions, harness.Time);
+        var transcriber = new UploadTranscriber(harness.Actors, harness.Followers, harness.Time);
         await transcriber.TranscribeAsync("user-1", Flite.Speak(sentences[0]), null, null, null, null, CancellationToken.None); // a decoder is loaded now
         var timeline = new Timeline();
 

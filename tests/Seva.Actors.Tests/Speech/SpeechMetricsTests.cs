@@ -35,12 +35,12 @@ public sealed class AdmissionTests(EngineFixture fixture)
         time.Advance(TimeSpan.FromSeconds(1));
         harness.Metrics.RecordIngest(arrived, arrived); // audio waited 1 s to be decoded
 
-        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<DictationException>(() => harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None));
         Assert.Equal(DictationErrorCodes.SessionLimitExceeded, refused.Error.Code);
         Assert.Equal(5, refused.Error.RetryAfter);
 
         time.Advance(TimeSpan.FromSeconds(3)); // caught up
-        var (session, _) = await harness.Sessions.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
+        var (session, _) = await harness.StartAsync(ActorHarness.Start(), new RecordingFollower(), CancellationToken.None);
         await session.EndAsync(CancellationToken.None);
     }
 }

@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Dictation;
+using Seva.Actors.Fanout;
+using Seva.Actors.Hosting.InProcess;
 using Seva.Actors.Speech;
 using Seva.Actors.Storage;
 using Seva.Actors.Storage.Files;
@@ -30,7 +32,11 @@ public sealed class ActorHarness : IAsyncDisposable
         Metrics = new SpeechMetrics(Time);
         Breaker = new EngineCircuitBreaker(Options.Create(breaker ?? new EngineBreakerOptions()), Time, NullLogger<EngineCircuitBreaker>.Instance);
         Audio = wrapAudio?.Invoke(FileAudio) ?? FileAudio;
-        Sessions = new DictationSessions(engine, Breaker, Records, Audio, Options.Create(options ?? new DictationOptions()), Time, NullLoggerFactory.Instance, Metrics);
+        var dictationOptions = Options.Create(options ?? new DictationOptions());
+        Admission = new DictationAdmission(dictationOptions, Metrics, NullLogger<DictationAdmission>.Instance);
+        Sessions = new DictationSessions(engine, Breaker, Records, Audio, Admission, dictationOptions, Time, NullLoggerFactory.Instance);
+        Followers = new DictationFollowers(new RecordLease("host-a", TimeSpan.FromMinutes(1)), NullLogger<DictationFollowers>.Instance);
+        Actors = new InProcessDictationActors(Sessions, new InProcessDictationEvents(Followers), Time);
     }
 
     public TimeProvider Time { get; }
@@ -49,6 +55,31 @@ public sealed class ActorHarness : IAsyncDisposable
     public IAudioStore Audio { get; }
 
     public DictationSessions Sessions { get; }
+
+    public DictationAdmission Admission { get; }
+
+    /// <summary>This process's followers, where the in-process fan-out delivers.</summary>
+    public DictationFollowers Followers { get; }
+
+    /// <summary>The dictation contract over <see cref="Sessions"/>, as callers use it.</summary>
+    public InProcessDictationActors Actors { get; }
+
+    /// <summary>Starts a session (not resumable) whose events reach <paramref name="follower"/> through the fan-out.</summary>
+    public async Task<(DictationSession Session, DictationStarted Started)> StartAsync(DictationStart start, IDictationFollower follower, CancellationToken cancellationToken)
+    {
+        var registration = Followers.Register(follower);
+        registration.Open();
+        var sessionId = start.SessionId ?? Guid.NewGuid().ToString();
+        try
+        {
+            return await Sessions.StartAsync(sessionId, start with { SessionId = sessionId }, new AddressedFollower(sessionId, registration.Address, new InProcessDictationEvents(Followers)), resumable: false, cancellationToken);
+        }
+        catch
+        {
+            registration.Dispose();
+            throw;
+        }
+    }
 
     public static DictationStart Start(string quality = "medium", params string[] vocabulary) =>
         new("user-1", null, quality, "en-US", "PRIMARYCARE", vocabulary);

@@ -30,15 +30,20 @@ public sealed class DictationPageTests : IAsyncLifetime
         auth.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.NameIdentifier, "clinician-1"));
         var options = Options.Create(new StorageOptions { DataDirectory = Path.GetTempPath() });
         _bunit.Services.AddSingleton(TimeProvider.System);
-        _bunit.Services.AddSingleton(new DictationSessions(
+        var dictationOptions = Options.Create(new DictationOptions());
+        var sessions = new DictationSessions(
             new UnusedEngine(),
             new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<EngineCircuitBreaker>.Instance),
             new TranscriptionStore(new UnusedDatabase(), new RecordLease("host-a", TimeSpan.FromMinutes(1)), TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<TranscriptionStore>.Instance),
             new FileAudioStore(options),
-            Options.Create(new DictationOptions()),
+            new DictationAdmission(dictationOptions, new SpeechMetrics(TimeProvider.System), Microsoft.Extensions.Logging.Abstractions.NullLogger<DictationAdmission>.Instance),
+            dictationOptions,
             TimeProvider.System,
-            NullLoggerFactory.Instance,
-            new SpeechMetrics(TimeProvider.System)));
+            NullLoggerFactory.Instance);
+        var followers = new Seva.Actors.Fanout.DictationFollowers(new RecordLease("host-a", TimeSpan.FromMinutes(1)), Microsoft.Extensions.Logging.Abstractions.NullLogger<Seva.Actors.Fanout.DictationFollowers>.Instance);
+        _bunit.Services.AddSingleton(sessions);
+        _bunit.Services.AddSingleton(followers);
+        _bunit.Services.AddSingleton<Seva.Actors.Contracts.IDictationActors>(new Seva.Actors.Hosting.InProcess.InProcessDictationActors(sessions, new Seva.Actors.Fanout.InProcessDictationEvents(followers), TimeProvider.System));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

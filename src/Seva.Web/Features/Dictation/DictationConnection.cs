@@ -2,7 +2,9 @@ using System.Buffers;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Seva.Actors.Audio;
+using Seva.Actors.Contracts;
 using Seva.Actors.Dictation;
+using Seva.Actors.Fanout;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Features.WebSockets;
 
@@ -15,7 +17,8 @@ namespace Seva.Web.Features.Dictation;
 internal sealed class DictationConnection(
     WebSocket socket,
     string userId,
-    DictationSessions sessions,
+    IDictationActors actors,
+    DictationFollowers followers,
     DictationPreferences preferences,
     DictationOptions options,
     TimeProvider time,
@@ -26,7 +29,11 @@ internal sealed class DictationConnection(
 
     // Unbounded: one client follows its own session, whose messages are small and few.
     private readonly ClientOutbox _outbox = new(long.MaxValue);
-    private DictationSession? _session;
+    private IDictationActor? _session;
+    private string? _sessionId;
+    private DictationFollowerRegistration? _registration;
+    private long _receivedBytes;
+    private volatile bool _completed;
     private volatile bool _starting;
     private bool _ended;
     private volatile bool _superseded;
@@ -48,12 +55,14 @@ internal sealed class DictationConnection(
         }
         finally
         {
-            if (_session is { } session && !session.Completion.IsCompleted && !_superseded)
+            if (_session is { } session && !_completed && !_superseded)
             {
                 // The client went away mid-session: everything it sent is kept, and the session waits
                 // for it to resume (Seva:Dictation:ResumeWindow) before it is finalised.
-                sessions.Detach(session, this);
+                await Quietly(session.DetachAsync(new DictationDetachRequest(_registration!.Address.ConnectionId)));
             }
+
+            _registration?.Dispose();
 
             // What is queued goes out first (the answer to a client's close frame last), then the
             // loops stop; a client that stopped reading does not hold the connection open.
@@ -73,6 +82,7 @@ internal sealed class DictationConnection(
 
     public void OnCompleted(DictationCompleted completed)
     {
+        _completed = true;
         Send(new SessionCompleteMessage(completed.SessionId, completed.TranscriptionId.ToString(), completed.AudioKey, completed.TotalDuration, completed.WordCount, Now));
         var status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed
             ? WebSocketCloseStatus.InternalServerError
@@ -91,7 +101,6 @@ internal sealed class DictationConnection(
             while (socket.State == WebSocketState.Open)
             {
                 var (type, length, tooLong) = await ReceiveMessageAsync(buffer, cancellationToken);
-                var arrived = time.GetTimestamp();
                 if (type == WebSocketMessageType.Close)
                 {
                     // Complete the close handshake (1000): without it the client sees 1006, an abnormal end.
@@ -111,7 +120,7 @@ internal sealed class DictationConnection(
                 {
                     if (type == WebSocketMessageType.Binary)
                     {
-                        await OnAudioAsync(buffer.AsMemory(0, length), arrived);
+                        await OnAudioAsync(buffer.AsMemory(0, length));
                     }
                     else
                     {
@@ -171,7 +180,7 @@ internal sealed class DictationConnection(
         }
     }
 
-    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame, long arrived)
+    private async Task OnAudioAsync(ReadOnlyMemory<byte> frame)
     {
         if (_session is null || _ended)
         {
@@ -187,7 +196,12 @@ internal sealed class DictationConnection(
 
         // Queued for the session without waiting for it (the read buffer is copied); not cancelled by the
         // socket: once a frame is read, it is kept whatever the client does next.
-        await _session.PostAudioAsync(frame[1..], arrived, CancellationToken.None, holder: this);
+        var reply = await _session.AcceptAudioAsync(new DictationAudioRequest(_registration!.Address.ConnectionId, frame[1..].ToArray()));
+        Interlocked.Exchange(ref _receivedBytes, reply.ReceivedBytes);
+        if (reply.Error is { } refused)
+        {
+            throw new DictationException(refused);
+        }
     }
 
     private async Task OnTextAsync(byte[] utf8, CancellationToken cancellationToken)
@@ -201,17 +215,31 @@ internal sealed class DictationConnection(
                 }
 
                 _starting = true;
+                var registration = followers.Register(this, OnSuperseded);
                 try
                 {
-                    var (session, started) = await sessions.StartOrResumeAsync(
-                        new DictationStart(userId, start.SessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary,
+                    var sessionId = string.IsNullOrWhiteSpace(start.SessionId) ? Guid.NewGuid().ToString() : start.SessionId;
+                    var session = actors.Get(sessionId);
+                    var reply = await session.StartAsync(new DictationStartRequest(
+                        new DictationStart(userId, sessionId, start.Quality, start.Language, start.Specialty, start.Vocabulary,
                             Formatting: start.FormattingFor(await preferences.GetAsync(userId, cancellationToken))),
-                        this,
-                        OnSuperseded,
-                        cancellationToken);
-                    _session = session;
+                        registration.Address,
+                        Resumable: true));
+                    if (reply.Started is not { } started)
+                    {
+                        registration.Dispose();
+                        throw new DictationException(reply.Error ?? DictationError.InvalidState("The session did not start."));
+                    }
+
+                    (_session, _sessionId, _registration) = (session, sessionId, registration);
+                    Interlocked.Exchange(ref _receivedBytes, started.ReceivedBytes);
                     Send(new SessionAckMessage(started.SessionId, started.JobId, started.SampleRate, started.Resumed, started.ReceivedBytes, Now));
-                    session.Attach(this); // after the ack: a resumed client gets the finals it missed next
+                    registration.Open(); // after the ack: a resumed client gets the finals it missed next
+                }
+                catch (Exception ex) when (ex is not DictationException)
+                {
+                    registration.Dispose();
+                    throw;
                 }
                 finally
                 {
@@ -226,9 +254,9 @@ internal sealed class DictationConnection(
                     throw new DictationException(DictationError.InvalidState("session_end before session_start."));
                 }
 
-                if (end.SessionId is not null && end.SessionId != _session.SessionId)
+                if (end.SessionId is not null && end.SessionId != _sessionId)
                 {
-                    throw new DictationException(DictationError.InvalidField("session_id", $"'{end.SessionId}' is not the session on this connection ({_session.SessionId})"));
+                    throw new DictationException(DictationError.InvalidField("session_id", $"'{end.SessionId}' is not the session on this connection ({_sessionId})"));
                 }
 
                 if (_ended)
@@ -245,23 +273,20 @@ internal sealed class DictationConnection(
         }
     }
 
-    private async Task FinishAsync(DictationSession session)
+    private async Task FinishAsync(IDictationActor session)
     {
-        try
+        // Not tied to the socket: a client that leaves right after session_end still gets its record.
+        var reply = await session.EndAsync(new DictationEndRequest(_registration!.Address.ConnectionId)); // session_complete follows through OnCompleted
+        if (reply.Error is { } error)
         {
-            // Not tied to the socket: a client that leaves right after session_end still gets its record.
-            await session.EndAsync(CancellationToken.None); // session_complete follows through OnCompleted
-        }
-        catch (DictationException ex)
-        {
-            SendError(ex.Error);
+            SendError(error);
         }
     }
 
     private void SendError(DictationError error)
     {
         SevaTelemetry.RecordError("dictation", error.Code);
-        Send(new ErrorMessage(error.Code, error.Message, error.Recoverable, error.RetryAfter, Now, new ErrorContext(_session?.SessionId)));
+        Send(new ErrorMessage(error.Code, error.Message, error.Recoverable, error.RetryAfter, Now, new ErrorContext(_sessionId)));
     }
 
     private void Send<T>(T message) =>
@@ -272,7 +297,7 @@ internal sealed class DictationConnection(
     private void OnSuperseded()
     {
         _superseded = true;
-        logger.LogInformation("Dictation {SessionId} was resumed on another connection: closing this one", _session?.SessionId);
+        logger.LogInformation("Dictation {SessionId} was resumed on another connection: closing this one", _sessionId);
         socket.Abort();
     }
 
@@ -283,9 +308,9 @@ internal sealed class DictationConnection(
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
-            if (_session is { } session && !_ended && !_superseded && !session.Completion.IsCompleted)
+            if (_session is not null && !_ended && !_superseded && !_completed)
             {
-                Send(new AudioAckMessage(session.ReceivedBytes, Now));
+                Send(new AudioAckMessage(Interlocked.Read(ref _receivedBytes), Now));
             }
         }
     }

@@ -1,3 +1,5 @@
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Dictation;
 using Seva.Web.Features.Accounts;
@@ -30,7 +32,8 @@ public static class DictationExtensions
 
     private static async Task HandleAsync(
         HttpContext context,
-        DictationSessions sessions,
+        IDictationActors actors,
+        DictationFollowers followers,
         DictationPreferences preferences,
         IOptions<DictationOptions> options,
         TimeProvider time,
@@ -44,7 +47,7 @@ public static class DictationExtensions
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var connection = new DictationConnection(socket, context.User.UserId(), sessions, preferences, options.Value, time, loggers.CreateLogger<DictationConnection>());
+        var connection = new DictationConnection(socket, context.User.UserId(), actors, followers, preferences, options.Value, time, loggers.CreateLogger<DictationConnection>());
         await connection.RunAsync(context.RequestAborted);
     }
 }

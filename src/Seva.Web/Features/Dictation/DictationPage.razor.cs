@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using MudBlazor;
+using Seva.Actors.Contracts;
 using Seva.Actors.Dictation;
+using Seva.Actors.Fanout;
 using Seva.Actors.Formatting;
 using Seva.Web.Features.ApiKeys;
 
@@ -38,7 +40,8 @@ public sealed partial class DictationPage : IDictationFollower
     private Guid? _savedId;
     private TimeSpan _elapsed;
     private long _startedAt;
-    private DictationSession? _session;
+    private IDictationActor? _session;
+    private DictationFollowerRegistration? _registration;
     private readonly CaptureOffset _captured = new();
     private IJSObjectReference? _module;
     private DotNetObjectReference<DictationPage>? _self;
@@ -135,7 +138,7 @@ public sealed partial class DictationPage : IDictationFollower
         {
             try
             {
-                await _session.PostAudioAsync(fresh, Time.GetTimestamp(), _disposed.Token);
+                await SendAudioAsync(_session, fresh);
             }
             catch (DictationException ex)
             {
@@ -213,13 +216,26 @@ public sealed partial class DictationPage : IDictationFollower
         {
             var userId = await Auth.UserIdAsync();
             var words = (_customWords ?? string.Empty).Split([',', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            var (session, _) = await Sessions.StartAsync(new DictationStart(userId, null, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words, Formatting: Formatting), this, _disposed.Token);
+            var sessionId = Guid.NewGuid().ToString();
+            var session = Actors.Get(sessionId);
+            _registration?.Dispose();
+            _registration = Followers.Register(this);
+            var reply = await session.StartAsync(new DictationStartRequest(
+                new DictationStart(userId, sessionId, _quality, _language, string.IsNullOrWhiteSpace(_specialty) ? null : _specialty.Trim(), words, Formatting: Formatting),
+                _registration.Address,
+                Resumable: false));
+            if (reply.Error is { } refused)
+            {
+                throw new DictationException(refused);
+            }
+
+            _registration.Open();
             _session = session;
             _status = DictationStatus.Listening;
             _startedAt = Time.GetTimestamp();
             while (_early.TryDequeue(out var chunk))
             {
-                await session.PostAudioAsync(chunk, Time.GetTimestamp(), _disposed.Token);
+                await SendAudioAsync(session, chunk);
             }
 
             _ = RunClockAsync();
@@ -244,10 +260,28 @@ public sealed partial class DictationPage : IDictationFollower
         _status = DictationStatus.Finishing;
         StateHasChanged();
         await StopCaptureAsync(); // sends the last chunk before the session ends
-        var completed = await _session.EndAsync(CancellationToken.None);
-        _savedId = completed.TranscriptionId;
-        _status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed ? DictationStatus.Error : DictationStatus.Saved;
+        var reply = await _session.EndAsync(new DictationEndRequest(_registration!.Address.ConnectionId));
+        if (reply.Completed is { } completed)
+        {
+            _savedId = completed.TranscriptionId;
+            _status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed ? DictationStatus.Error : DictationStatus.Saved;
+        }
+        else
+        {
+            _status = DictationStatus.Error;
+            _error = reply.Error?.Message;
+        }
+
         _session = null;
+    }
+
+    private async Task SendAudioAsync(IDictationActor session, ReadOnlyMemory<byte> pcm)
+    {
+        var reply = await session.AcceptAudioAsync(new DictationAudioRequest(_registration!.Address.ConnectionId, pcm.ToArray()));
+        if (reply.Error is { } error)
+        {
+            throw new DictationException(error);
+        }
     }
 
     private async Task StopCaptureAsync()
@@ -314,15 +348,10 @@ public sealed partial class DictationPage : IDictationFollower
         {
             // Leaving the page ends the dictation normally: what was said is kept.
             await StopCaptureAsync();
-            try
-            {
-                await _session.EndAsync(CancellationToken.None);
-            }
-            catch (DictationException)
-            {
-                // already ended
-            }
+            await _session.EndAsync(new DictationEndRequest(_registration!.Address.ConnectionId)); // an error here means it had already ended
         }
+
+        _registration?.Dispose();
 
         _clock?.Dispose();
         _self?.Dispose();

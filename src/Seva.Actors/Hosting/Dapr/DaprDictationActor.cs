@@ -1,0 +1,144 @@
+using Dapr.Actors.Runtime;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Contracts;
+using Seva.Actors.Dictation;
+using Seva.Actors.Hosting.InProcess;
+
+namespace Seva.Actors.Hosting.Dapr;
+
+/// <summary>The Dapr host of a dictation session: Dapr places the actor and puts its calls in turn; the
+/// session itself is the same one the in-process host runs (<see cref="InProcessDictationActors"/>), on
+/// this machine's engine. What Dapr adds is kept here: the state saved to the actor state store, the
+/// timer that checks the session's timeouts, and ending the session when Dapr deactivates the actor.</summary>
+[Actor(TypeName = TypeName)]
+public sealed class DaprDictationActor : Actor, IDictationActor
+{
+    public const string TypeName = "DictationActor";
+    internal const string StateKey = "session";
+    private const string TimerName = "check";
+
+    private readonly InProcessDictationActors _local;
+    private readonly DictationSessions _sessions;
+    private readonly TimeSpan _checkInterval;
+    private DictationActorState? _state;
+
+    /// <param name="stateManager">Given by tests (Dapr's documented pattern); the runtime's otherwise.</param>
+    public DaprDictationActor(ActorHost host, InProcessDictationActors local, DictationSessions sessions, IOptions<HostingOptions> hosting, IActorStateManager? stateManager = null)
+        : base(host)
+    {
+        ArgumentNullException.ThrowIfNull(hosting);
+        _local = local;
+        _sessions = sessions;
+        _checkInterval = hosting.Value.Dapr.CheckInterval;
+        if (stateManager is not null)
+        {
+            StateManager = stateManager;
+        }
+    }
+
+    private string SessionId => Id.GetId();
+
+    private IDictationActor Local => _local.Get(SessionId);
+
+    public async Task<DictationStartReply> StartAsync(DictationStartRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        {
+            return new DictationStartReply(null, Interrupted());
+        }
+
+        var reply = await Local.StartAsync(request);
+        if (reply.Started is { } started)
+        {
+            await SaveAsync(DictationActorState.Started(SessionId, request.Start.UserId, started, request.Follower));
+            await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
+        }
+
+        return reply;
+    }
+
+    public Task<DictationAudioReply> AcceptAudioAsync(DictationAudioRequest request) =>
+        _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null
+            ? Task.FromResult(new DictationAudioReply(_state.ReceivedBytes, Interrupted()))
+            : Local.AcceptAudioAsync(request);
+
+    public async Task<DictationEndReply> EndAsync(DictationEndRequest request)
+    {
+        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        {
+            return new DictationEndReply(null, Interrupted());
+        }
+
+        var reply = await Local.EndAsync(request);
+        await SaveProgressAsync();
+        return reply;
+    }
+
+    public async Task DetachAsync(DictationDetachRequest request)
+    {
+        await Local.DetachAsync(request);
+        await SaveProgressAsync();
+    }
+
+    public Task<DictationProgress> GetProgressAsync() => Local.GetProgressAsync();
+
+    /// <summary>The actor's timer: the session's own timeouts, then its state saved.</summary>
+    public async Task CheckTimersAsync()
+    {
+        await Local.CheckTimersAsync();
+        await SaveProgressAsync();
+    }
+
+    protected override async Task OnActivateAsync()
+    {
+        var saved = await StateManager.TryGetStateAsync<DictationActorState>(StateKey);
+        _state = saved.HasValue ? saved.Value : null;
+        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        {
+            // Placed here after the host that ran it went away: its decoder and open audio went with it.
+            Logger.LogWarning("Dictation {SessionId} was running on another host that went away; its record keeps what was saved", SessionId);
+        }
+    }
+
+    /// <summary>Dapr drops the actor (idle, rebalancing, shutdown): a session still running is ended as
+    /// abandoned, so what it received is kept.</summary>
+    protected override async Task OnDeactivateAsync()
+    {
+        if (_sessions.Find(SessionId) is { IsActive: true } session)
+        {
+            Logger.LogInformation("Dictation {SessionId} deactivated by Dapr while running: keeping what it has", SessionId);
+            await session.AbandonAsync();
+        }
+    }
+
+    private async Task SaveProgressAsync()
+    {
+        if (_state is null)
+        {
+            return;
+        }
+
+        var progress = await Local.GetProgressAsync();
+        var state = _state.With(progress);
+        if (state.Status != DictationActorStatus.Running)
+        {
+            await UnregisterTimerAsync(TimerName);
+        }
+
+        await SaveAsync(state);
+    }
+
+    private async Task SaveAsync(DictationActorState state)
+    {
+        _state = state;
+        await StateManager.SetStateAsync(StateKey, state);
+        await StateManager.SaveStateAsync();
+    }
+
+    private DictationError Interrupted() => new(
+        DictationErrorCodes.TranscribeServiceError,
+        $"Session {SessionId} was interrupted: the host running it went away. Its record keeps what was saved; start a new session.",
+        Recoverable: false);
+}

@@ -1,0 +1,120 @@
+using Dapr;
+using Dapr.Actors.Client;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
+using Seva.Actors.Hosting.InProcess;
+
+namespace Seva.Actors.Hosting.Dapr;
+
+public static class DaprHostingExtensions
+{
+    /// <summary>The route the sidecar posts this web host's events to (its topic, <see cref="Topics.ForWebHost"/>).</summary>
+    public const string DictationEventsRoute = "/dapr/events/dictation";
+
+    /// <summary><c>Seva:Hosting</c>: in-process actors (nothing to add), or in Dapr mode the actor
+    /// registrations (Actors role), the actor proxies and the event subscription (Web role) and the
+    /// pub/sub fan-out. Call after the features, whose in-process defaults it replaces.</summary>
+    public static IServiceCollection AddSevaHosting(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<HostingOptions>()
+            .BindConfiguration(HostingOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HostingOptions>, HostingOptionsValidator>();
+        var hosting = configuration.GetSection(HostingOptions.SectionName).Get<HostingOptions>() ?? new HostingOptions();
+        if (hosting.Mode != HostingMode.Dapr)
+        {
+            return services;
+        }
+
+        var sidecar = hosting.Dapr.ResolveHttpEndpoint();
+        services.AddHttpClient(nameof(DaprPubSubDictationEvents));
+        services.AddSingleton<DaprPubSubDictationEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<DaprPubSubDictationEvents>());
+        services.Replace(ServiceDescriptor.Singleton<IDictationEventSink>(sp => sp.GetRequiredService<DaprPubSubDictationEvents>()));
+        services.AddHostedService<DaprSidecarWatch>();
+        if (hosting.RunsActors)
+        {
+            services.TryAddSingleton<InProcessDictationActors>();
+            services.AddActors(options =>
+            {
+                options.Actors.RegisterActor<DaprDictationActor>();
+                options.JsonSerializerOptions = DaprJson.Options;
+                options.HttpEndpoint = sidecar;
+                options.DaprApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
+
+                // A session is one long conversation with one caller: calls into it must not interleave.
+                options.ReentrancyConfig = new() { Enabled = false };
+                options.DrainRebalancedActors = true;
+                options.DrainOngoingCallTimeout = TimeSpan.FromSeconds(30);
+            });
+        }
+
+        if (hosting.RunsWeb)
+        {
+            services.Replace(ServiceDescriptor.Singleton<IActorProxyFactory>(new ActorProxyFactory(new ActorProxyOptions
+            {
+                HttpEndpoint = sidecar,
+                JsonSerializerOptions = DaprJson.Options,
+                DaprApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN"),
+            })));
+            services.Replace(ServiceDescriptor.Singleton<IDictationActors, DaprDictationActors>());
+        }
+
+        return services;
+    }
+
+    /// <summary>In Dapr mode, the endpoints the sidecar calls: <c>/dapr/config</c> and <c>/actors/...</c>
+    /// (Actors role), <c>/dapr/subscribe</c> and the event route (Web role). Served from the start,
+    /// whether or not a sidecar answers yet.</summary>
+    public static WebApplication MapSevaHosting(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var hosting = app.Services.GetRequiredService<IOptions<HostingOptions>>().Value;
+        if (hosting.Mode != HostingMode.Dapr)
+        {
+            return app;
+        }
+
+        app.UseMiddleware<DaprAppTokenCheck>();
+        app.UseCloudEvents();
+        if (hosting.RunsActors)
+        {
+            app.MapActorsHandlers();
+        }
+
+        if (hosting.RunsWeb)
+        {
+            var followers = app.Services.GetRequiredService<DictationFollowers>();
+            app.MapPost(DictationEventsRoute, (DictationEventEnvelope envelope) =>
+                {
+                    followers.Deliver(envelope.To, envelope.Event);
+                    return Results.Ok();
+                })
+                .WithTopic(hosting.Dapr.PubSubName, Topics.ForWebHost(followers.HostId));
+            app.MapSubscribeHandler();
+        }
+
+        return app;
+    }
+}
+
+internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HostingOptions options)
+    {
+        if (options.Mode == HostingMode.Dapr && options.Roles == HostingRoles.None)
+        {
+            return ValidateOptionsResult.Fail("Seva:Hosting:Roles is empty: in Dapr mode a host is Web, Actors or both (Seva__Hosting__Roles=\"Web,Actors\").");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}

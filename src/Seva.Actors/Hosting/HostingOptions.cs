@@ -1,0 +1,71 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Seva.Actors.Hosting;
+
+/// <summary>Which actor host runs the sessions (<c>Seva:Hosting</c>).</summary>
+public sealed class HostingOptions
+{
+    public const string SectionName = "Seva:Hosting";
+
+    /// <summary><see cref="HostingMode.InProcess"/> (default: one machine) or <see cref="HostingMode.Dapr"/>.</summary>
+    public HostingMode Mode { get; set; } = HostingMode.InProcess;
+
+    /// <summary>In Dapr mode, what this process does: <c>Web</c> (sockets, pages), <c>Actors</c>
+    /// (sessions and their engines) or both (<c>Web,Actors</c>).</summary>
+    public HostingRoles Roles { get; set; } = HostingRoles.Web | HostingRoles.Actors;
+
+    [Required]
+    public DaprHostingOptions Dapr { get; set; } = new();
+
+    public bool RunsActors => Mode == HostingMode.InProcess || Roles.HasFlag(HostingRoles.Actors);
+
+    public bool RunsWeb => Mode == HostingMode.InProcess || Roles.HasFlag(HostingRoles.Web);
+}
+
+public enum HostingMode
+{
+    InProcess,
+    Dapr,
+}
+
+[Flags]
+public enum HostingRoles
+{
+    None = 0,
+    Web = 1,
+    Actors = 2,
+}
+
+public sealed class DaprHostingOptions
+{
+    /// <summary>The pub/sub component carrying session events to web hosts (components/pubsub-redis.yaml).</summary>
+    [Required]
+    public string PubSubName { get; set; } = "seva-pubsub";
+
+    /// <summary>The sidecar's HTTP API; empty: from <c>DAPR_HTTP_ENDPOINT</c> or <c>DAPR_HTTP_PORT</c>
+    /// as the Dapr SDK reads them (default http://127.0.0.1:3500).</summary>
+    public string? HttpEndpoint { get; set; }
+
+    /// <summary>How often a running session's timers (idle timeout, resume window) are checked and its
+    /// state saved to the actor state store.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The sidecar's HTTP endpoint as configured or as the Dapr SDK finds it.</summary>
+    public string ResolveHttpEndpoint()
+    {
+        if (!string.IsNullOrWhiteSpace(HttpEndpoint))
+        {
+            return HttpEndpoint.TrimEnd('/');
+        }
+
+        var endpoint = Environment.GetEnvironmentVariable("DAPR_HTTP_ENDPOINT");
+        if (!string.IsNullOrWhiteSpace(endpoint))
+        {
+            return endpoint.TrimEnd('/');
+        }
+
+        var port = Environment.GetEnvironmentVariable("DAPR_HTTP_PORT");
+        return $"http://127.0.0.1:{(string.IsNullOrWhiteSpace(port) ? "3500" : port)}";
+    }
+}
