@@ -141,7 +141,11 @@ public sealed class DictationSession
 
     /// <summary>Takes a chunk and waits until the session has processed it (errors are thrown).</summary>
     public Task AcceptAudioAsync(ReadOnlyMemory<byte> pcm, CancellationToken cancellationToken) =>
-        Call(() => Actor.AcceptAudioAsync(pcm, _time.GetTimestamp(), cancellationToken));
+        Call(async () =>
+        {
+            await Actor.AcceptAudioAsync(pcm, _time.GetTimestamp(), cancellationToken);
+            Interlocked.Add(ref _receivedBytes, pcm.Length);
+        });
 
     /// <summary>Queues a chunk for the session and returns at once, so a socket or circuit reader is not
     /// held up by the session's work; errors reach the followers. It waits only if the session is far

@@ -113,6 +113,12 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         }
     }
 
+    /// <summary>What the runtime calls as it activates and deactivates the actor (for tests, which drive
+    /// the actor as the runtime does).</summary>
+    internal Task ActivateAsync() => OnActivateAsync();
+
+    internal Task DeactivateAsync() => OnDeactivateAsync();
+
     private async Task SaveProgressAsync()
     {
         if (_state is null)

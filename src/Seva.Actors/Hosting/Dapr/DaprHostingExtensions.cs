@@ -48,7 +48,6 @@ public static class DaprHostingExtensions
                 options.Actors.RegisterActor<DaprDictationActor>();
                 options.JsonSerializerOptions = DaprJson.Options;
                 options.HttpEndpoint = sidecar;
-                options.DaprApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN");
 
                 // A session is one long conversation with one caller: calls into it must not interleave.
                 options.ReentrancyConfig = new() { Enabled = false };
@@ -63,7 +62,6 @@ public static class DaprHostingExtensions
             {
                 HttpEndpoint = sidecar,
                 JsonSerializerOptions = DaprJson.Options,
-                DaprApiToken = Environment.GetEnvironmentVariable("DAPR_API_TOKEN"),
             })));
             services.Replace(ServiceDescriptor.Singleton<IDictationActors, DaprDictationActors>());
         }

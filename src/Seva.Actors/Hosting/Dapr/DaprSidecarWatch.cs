@@ -6,15 +6,15 @@ namespace Seva.Actors.Hosting.Dapr;
 
 /// <summary>Seva serves its Dapr endpoints before a sidecar answers (the sidecar reads /dapr/config from
 /// the app as it starts); this says in the log that it waits for one, and when one answers.</summary>
-internal sealed class DaprSidecarWatch(IHttpClientFactory clients, IOptions<HostingOptions> hosting, TimeProvider time, ILogger<DaprSidecarWatch> logger) : BackgroundService
+internal sealed class DaprSidecarWatch(IOptions<HostingOptions> hosting, TimeProvider time, ILogger<DaprSidecarWatch> logger) : BackgroundService
 {
     private static readonly TimeSpan Period = TimeSpan.FromSeconds(2);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var sidecar = hosting.Value.Dapr.ResolveHttpEndpoint();
-        var client = clients.CreateClient(nameof(DaprSidecarWatch));
-        client.Timeout = Period;
+        // Its own client: the factory's would log every probe at Information while no sidecar answers.
+        using var client = new HttpClient { Timeout = Period };
         logger.LogInformation("Dapr mode ({Roles}): waiting for the Dapr sidecar at {Sidecar}", hosting.Value.Roles, sidecar);
         using var timer = new PeriodicTimer(Period, time);
         do
