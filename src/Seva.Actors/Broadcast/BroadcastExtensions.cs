@@ -1,7 +1,11 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Actors.Hosting;
+using Seva.Actors.Hosting.InProcess;
 using Seva.Actors.Translation;
 
 namespace Seva.Actors.Broadcast;
@@ -18,6 +22,10 @@ public static class BroadcastExtensions
         services.AddSingleton<ITranslator>(sp => sp.GetRequiredService<ApertiumTranslator>());
         services.AddSingleton<Seva.Actors.Speech.ISpeechSynthesizer, Seva.Actors.Speech.EspeakSynthesizer>();
         services.AddSingleton<BroadcastSessions>();
+        services.AddSingleton<BroadcastFollowers>();
+        services.TryAddSingleton<IBroadcastEventSink, InProcessBroadcastEvents>();
+        services.TryAddSingleton<InProcessBroadcastActors>();
+        services.TryAddSingleton<IBroadcastActors>(sp => sp.GetRequiredService<InProcessBroadcastActors>());
         services.AddHostedService<StatusTicker>();
         services.AddHealthChecks().AddCheck<TranslationHealthCheck>("translation", tags: [HealthTags.Ready]);
         return services;

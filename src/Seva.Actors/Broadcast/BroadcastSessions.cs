@@ -23,70 +23,75 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
 
     public IReadOnlyList<string> SourceLanguages { get; } = ["en"];
 
+    /// <summary>Starts a broadcast under a fresh id (tests; callers use <see cref="Contracts.BroadcastLauncher"/>).</summary>
     public async Task<LiveBroadcast> CreateAsync(string speakerConnectionId, IBroadcastClient speaker, string sourceLanguage, string qualityTier, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                return await StartAsync(BroadcastIds.Next(_live.ContainsKey, Random.Shared), speakerConnectionId, speaker, sourceLanguage, qualityTier, cancellationToken);
+            }
+            catch (BroadcastException ex) when (ex.Error.ErrorCode == Contracts.BroadcastLauncher.IdTaken)
+            {
+                // taken between the check and now
+            }
+        }
+    }
+
+    /// <summary>Starts broadcast <paramref name="id"/> for its speaker. Throws <see cref="BroadcastException"/>:
+    /// ID_TAKEN when that id is live here, a bad language, or an engine that cannot start it.</summary>
+    public async Task<LiveBroadcast> StartAsync(string id, string speakerConnectionId, IBroadcastClient speaker, string sourceLanguage, string qualityTier, CancellationToken cancellationToken)
     {
         if (!SourceLanguages.Contains(sourceLanguage, StringComparer.Ordinal))
         {
             throw new BroadcastException(new BroadcastError(400, "UNSUPPORTED_LANGUAGE", $"sourceLanguage '{sourceLanguage}' cannot be transcribed: use one of {string.Join(", ", SourceLanguages)}."));
         }
 
-        while (true)
+        using var scope = SessionLogScope.Begin(_logger, id); // the broadcast's mailbox loop inherits it
+        var mailbox = new ActorMailbox(_logger);
+        var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice, breaker);
+        var live = new LiveBroadcast(actor, mailbox, this);
+        if (!_live.TryAdd(id, live))
         {
-            var id = BroadcastIds.Next(_live.ContainsKey, Random.Shared);
-            using var scope = SessionLogScope.Begin(_logger, id); // the broadcast's mailbox loop inherits it
-            var mailbox = new ActorMailbox(_logger);
-            var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice, breaker);
-            var live = new LiveBroadcast(actor, mailbox, this);
-            if (!_live.TryAdd(id, live))
+            await mailbox.DisposeAsync();
+            throw new BroadcastException(new BroadcastError(409, Contracts.BroadcastLauncher.IdTaken, $"Broadcast id {id} is taken."));
+        }
+
+        try
+        {
+            await breaker.OpenAsync(() => mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken)));
+            _logger.LogInformation("Broadcast {SessionId} started", id);
+            SevaTelemetry.ActiveBroadcasts.Add(1);
+            return live;
+        }
+        catch (Exception ex)
+        {
+            _live.TryRemove(id, out _);
+            await mailbox.DisposeAsync();
+            if (ex is EngineBreakerOpenException open)
             {
-                await mailbox.DisposeAsync();
-                continue; // taken between the check and now
+                throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", $"The speech engine failed repeatedly: new broadcasts are refused for a while. Try again in {open.RetryAfterSeconds} s."));
             }
 
-            try
+            if (ex is SpeechEngineException)
             {
-                await breaker.OpenAsync(() => mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken)));
-                _logger.LogInformation("Broadcast {SessionId} started", id);
-                SevaTelemetry.ActiveBroadcasts.Add(1);
-                return live;
+                throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", "The speech engine could not start this broadcast. Please try again."));
             }
-            catch (Exception ex)
-            {
-                _live.TryRemove(id, out _);
-                await mailbox.DisposeAsync();
-                if (ex is EngineBreakerOpenException open)
-                {
-                    throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", $"The speech engine failed repeatedly: new broadcasts are refused for a while. Try again in {open.RetryAfterSeconds} s."));
-                }
 
-                if (ex is SpeechEngineException)
-                {
-                    throw new BroadcastException(new BroadcastError(503, "TRANSCRIBE_SERVICE_ERROR", "The speech engine could not start this broadcast. Please try again."));
-                }
-
-                throw;
-            }
+            throw;
         }
     }
 
     public LiveBroadcast? Find(string sessionId) => _live.GetValueOrDefault(sessionId);
 
-    /// <summary>Gives every broadcast a chance to send its periodic status, and ends expired ones.</summary>
+    /// <summary>Gives every broadcast a chance to send its periodic status, and ends expired ones (the
+    /// in-process timer; a Dapr host's actor timer makes the same call, <see cref="LiveBroadcast.TickAsync"/>).</summary>
     public void Tick()
     {
         foreach (var live in _live.Values)
         {
-            if (live.Actor.IsExpired)
-            {
-                _ = live.EndAsync("expired");
-                continue;
-            }
-
-            live.Mailbox.Post(() =>
-            {
-                live.Actor.CheckStatus();
-                return Task.CompletedTask;
-            });
+            _ = live.TickAsync();
         }
     }
 
@@ -143,6 +148,29 @@ public sealed class LiveBroadcast
         finally
         {
             ArrayPool<short>.Shared.Return(samples);
+        }
+    }
+
+    /// <summary>The broadcast's timer: ends it once expired, else sends the speaker a status if one is due.</summary>
+    public async Task TickAsync()
+    {
+        try
+        {
+            if (Actor.IsExpired)
+            {
+                await EndAsync("expired");
+                return;
+            }
+
+            await CallAsync(a =>
+            {
+                a.CheckStatus();
+                return Task.CompletedTask;
+            });
+        }
+        catch (BroadcastException)
+        {
+            // it ended meanwhile
         }
     }
 

@@ -35,7 +35,8 @@ public static class DictationExtensions
         services.AddSingleton<DictationSessions>();
         services.AddSingleton<DictationFollowers>();
         services.TryAddSingleton<IDictationEventSink, InProcessDictationEvents>();
-        services.TryAddSingleton<IDictationActors, InProcessDictationActors>();
+        services.TryAddSingleton<InProcessDictationActors>();
+        services.TryAddSingleton<IDictationActors>(sp => sp.GetRequiredService<InProcessDictationActors>());
         services.AddSingleton<UploadTranscriber>();
         services.AddHostedService<IdleSessionSweeper>();
         services.AddSevaShutdown();

@@ -4,6 +4,7 @@ using Dapr.Actors.Runtime;
 using Microsoft.Extensions.Options;
 using Seva.Actors.Contracts;
 using Seva.Actors.Dictation;
+using Seva.Actors.Fanout;
 using Seva.Actors.Hosting;
 using Seva.Actors.Hosting.Dapr;
 using Seva.Actors.Storage;
@@ -26,7 +27,7 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         return (new DaprDictationActor(host, harness.Actors, harness.Sessions, Hosting, state), state, timers);
     }
 
-    private static DictationStartRequest Start(ActorHarness harness, RecordingFollower follower, out Seva.Actors.Fanout.DictationFollowerRegistration registration)
+    private static DictationStartRequest Start(ActorHarness harness, RecordingFollower follower, out FollowerRegistration<DictationEvent> registration)
     {
         registration = harness.Followers.Register(follower);
         registration.Open();

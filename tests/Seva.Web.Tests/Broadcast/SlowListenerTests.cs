@@ -71,7 +71,7 @@ public sealed class SlowListenerTests
     }
 
     private static BroadcastConnection Connection(WebSocket socket) =>
-        new(socket, null!, new BroadcastOptions { ClientQueueBytes = Budget, MaxAudioChunkBytes = 8 * 1024 }, TimeProvider.System, NullLogger.Instance);
+        new(socket, null!, new Seva.Actors.Fanout.BroadcastFollowers(new Seva.Actors.Storage.RecordLease("host-a", TimeSpan.FromMinutes(1)), NullLogger<Seva.Actors.Fanout.BroadcastFollowers>.Instance), new BroadcastOptions { ClientQueueBytes = Budget, MaxAudioChunkBytes = 8 * 1024 }, TimeProvider.System, NullLogger.Instance);
 
     /// <summary>A socket whose sends never complete (a client that stopped reading), or complete at once.</summary>
     private sealed class StalledSocket(bool stall) : WebSocket

@@ -29,6 +29,9 @@ public sealed class BroadcastPagesTests : IAsyncLifetime
         _bunit.Services.AddSingleton(TimeProvider.System);
         _sessions = new BroadcastSessions(new SilentEngine(), new EchoTranslator(), new EspeakSynthesizer(), Options.Create(new BroadcastOptions()), TimeProvider.System, NullLoggerFactory.Instance, new EngineCircuitBreaker(Options.Create(new EngineBreakerOptions()), TimeProvider.System, NullLogger<EngineCircuitBreaker>.Instance));
         _bunit.Services.AddSingleton(_sessions);
+        var followers = new Seva.Actors.Fanout.BroadcastFollowers(new Seva.Actors.Storage.RecordLease("host-a", TimeSpan.FromMinutes(1)), NullLogger<Seva.Actors.Fanout.BroadcastFollowers>.Instance);
+        _bunit.Services.AddSingleton(followers);
+        _bunit.Services.AddSingleton<Seva.Actors.Contracts.IBroadcastActors>(new Seva.Actors.Hosting.InProcess.InProcessBroadcastActors(_sessions, new Seva.Actors.Fanout.InProcessBroadcastEvents(followers), TimeProvider.System));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

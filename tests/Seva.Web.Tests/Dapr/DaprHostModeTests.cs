@@ -24,12 +24,13 @@ public sealed class DaprHostModeTests
         var config = JsonNode.Parse(await client.GetStringAsync("/dapr/config"))!;
 
         Assert.Contains("DictationActor", config["entities"]!.AsArray().Select(e => (string?)e));
+        Assert.Contains("BroadcastActor", config["entities"]!.AsArray().Select(e => (string?)e));
         Assert.False((bool?)config["reentrancy"]?["enabled"] ?? false);
         Assert.True((bool)config["drainRebalancedActors"]!);
         var subscriptions = JsonNode.Parse(await client.GetStringAsync("/dapr/subscribe"))!.AsArray();
         var subscription = Assert.Single(subscriptions)!;
         Assert.Equal("seva-pubsub", (string?)subscription["pubsubName"]); // daprd reads JSON keys case-insensitively
-        Assert.Equal("dapr/events/dictation", (string?)subscription["route"]);
+        Assert.Equal("dapr/events", (string?)subscription["route"]);
         Assert.StartsWith("seva-web-", (string?)subscription["topic"], StringComparison.Ordinal);
     }
 

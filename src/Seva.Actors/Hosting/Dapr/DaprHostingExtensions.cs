@@ -16,7 +16,7 @@ namespace Seva.Actors.Hosting.Dapr;
 public static class DaprHostingExtensions
 {
     /// <summary>The route the sidecar posts this web host's events to (its topic, <see cref="Topics.ForWebHost"/>).</summary>
-    public const string DictationEventsRoute = "/dapr/events/dictation";
+    public const string EventsRoute = "/dapr/events";
 
     /// <summary><c>Seva:Hosting</c>: in-process actors (nothing to add), or in Dapr mode the actor
     /// registrations (Actors role), the actor proxies and the event subscription (Web role) and the
@@ -35,17 +35,18 @@ public static class DaprHostingExtensions
         }
 
         var sidecar = hosting.Dapr.ResolveHttpEndpoint();
-        services.AddHttpClient(nameof(DaprPubSubDictationEvents));
-        services.AddSingleton<DaprPubSubDictationEvents>();
-        services.AddHostedService(sp => sp.GetRequiredService<DaprPubSubDictationEvents>());
-        services.Replace(ServiceDescriptor.Singleton<IDictationEventSink>(sp => sp.GetRequiredService<DaprPubSubDictationEvents>()));
+        services.AddHttpClient(nameof(DaprPubSubEvents));
+        services.AddSingleton<DaprPubSubEvents>();
+        services.AddHostedService(sp => sp.GetRequiredService<DaprPubSubEvents>());
+        services.Replace(ServiceDescriptor.Singleton<IDictationEventSink>(sp => sp.GetRequiredService<DaprPubSubEvents>()));
+        services.Replace(ServiceDescriptor.Singleton<IBroadcastEventSink>(sp => sp.GetRequiredService<DaprPubSubEvents>()));
         services.AddHostedService<DaprSidecarWatch>();
         if (hosting.RunsActors)
         {
-            services.TryAddSingleton<InProcessDictationActors>();
             services.AddActors(options =>
             {
                 options.Actors.RegisterActor<DaprDictationActor>();
+                options.Actors.RegisterActor<DaprBroadcastActor>();
                 options.JsonSerializerOptions = DaprJson.Options;
                 options.HttpEndpoint = sidecar;
 
@@ -64,6 +65,7 @@ public static class DaprHostingExtensions
                 JsonSerializerOptions = DaprJson.Options,
             })));
             services.Replace(ServiceDescriptor.Singleton<IDictationActors, DaprDictationActors>());
+            services.Replace(ServiceDescriptor.Singleton<IBroadcastActors, DaprBroadcastActors>());
         }
 
         return services;
@@ -90,13 +92,23 @@ public static class DaprHostingExtensions
 
         if (hosting.RunsWeb)
         {
-            var followers = app.Services.GetRequiredService<DictationFollowers>();
-            app.MapPost(DictationEventsRoute, (DictationEventEnvelope envelope) =>
+            var dictation = app.Services.GetRequiredService<DictationFollowers>();
+            var broadcasts = app.Services.GetRequiredService<BroadcastFollowers>();
+            app.MapPost(EventsRoute, (SevaEventEnvelope envelope) =>
                 {
-                    followers.Deliver(envelope.To, envelope.Event);
+                    if (envelope.Dictation is { } d)
+                    {
+                        dictation.Deliver(d.To, d.Event);
+                    }
+
+                    if (envelope.Broadcast is { } b)
+                    {
+                        broadcasts.Deliver(b);
+                    }
+
                     return Results.Ok();
                 })
-                .WithTopic(hosting.Dapr.PubSubName, Topics.ForWebHost(followers.HostId));
+                .WithTopic(hosting.Dapr.PubSubName, Topics.ForWebHost(dictation.HostId));
             app.MapSubscribeHandler();
         }
 

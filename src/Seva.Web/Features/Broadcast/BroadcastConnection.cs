@@ -5,6 +5,8 @@ using System.Runtime.CompilerServices;
 using System.Threading.RateLimiting;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Web.Features.WebSockets;
 
 namespace Seva.Web.Features.Broadcast;
@@ -16,16 +18,16 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private static readonly ConditionalWeakTable<Caption, byte[]> SerializedCaptions = new();
     private static readonly ConditionalWeakTable<short[], byte[][]> AudioFrames = new();
     private readonly WebSocket _socket;
-    private readonly BroadcastSessions _sessions;
+    private readonly IBroadcastActors _actors;
+    private readonly FollowerRegistration<BroadcastEvent> _registration;
     private readonly BroadcastOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly string _id = Guid.NewGuid().ToString("N");
     private readonly ClientOutbox _outbox;
     private readonly RateLimiter _controls;
     private readonly RateLimiter _statusQueries;
     private readonly RateLimiter _audio;
-    private LiveBroadcast? _broadcast;
+    private IBroadcastActor? _broadcast;
     private bool _isSpeaker;
     private volatile bool _creating;
     private int _dropped;
@@ -34,10 +36,11 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     private bool _warned;
     private long _droppedChunks;
 
-    public BroadcastConnection(WebSocket socket, BroadcastSessions sessions, BroadcastOptions options, TimeProvider time, ILogger logger)
+    public BroadcastConnection(WebSocket socket, IBroadcastActors actors, BroadcastFollowers followers, BroadcastOptions options, TimeProvider time, ILogger logger)
     {
         _socket = socket;
-        _sessions = sessions;
+        _actors = actors;
+        _registration = followers.Register(this);
         _options = options;
         _time = time;
         _logger = logger;
@@ -109,38 +112,39 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
     public async Task RunListenerAsync(string sessionId, string language, bool audio, CancellationToken aborted)
     {
         var writer = _outbox.WriteToAsync(_socket, "broadcast over", aborted);
-        var live = _sessions.Find(sessionId);
-        if (live is null)
+        var missing = new BroadcastError(404, "SESSION_NOT_FOUND", $"No live broadcast '{sessionId}'.");
+        if (!BroadcastIds.IsWellFormed(sessionId))
         {
-            await CloseWithErrorAsync(new BroadcastError(404, "SESSION_NOT_FOUND", $"No live broadcast '{sessionId}'."), "join", writer);
+            await CloseWithErrorAsync(missing, "join", writer);
             return;
         }
 
-        try
+        var live = _actors.Get(sessionId);
+        var joined = await live.JoinAsync(new BroadcastJoinRequest(_registration.Address, language, audio));
+        if (joined.State is not { } state)
         {
-            var recent = await live.CallAsync(a => a.JoinAsync(_id, language, audio, this, aborted));
-            _broadcast = live;
-            var state = await live.CallAsync(a => a.State);
-            Send(new
-            {
-                type = "sessionJoined",
-                sessionId,
-                targetLanguage = language,
-                broadcastState = BroadcastProtocol.State(state),
-                recentCaptions = recent.Select(BroadcastProtocol.Caption).ToList(),
-            });
-        }
-        catch (BroadcastException ex)
-        {
-            await CloseWithErrorAsync(ex.Error, "join", writer);
+            var error = joined.Error ?? missing;
+            await CloseWithErrorAsync(error.ErrorCode == missing.ErrorCode ? missing : error, "join", writer);
             return;
         }
+
+        _broadcast = live;
+        Send(new
+        {
+            type = "sessionJoined",
+            sessionId,
+            targetLanguage = language,
+            broadcastState = BroadcastProtocol.State(state),
+            recentCaptions = joined.RecentCaptions.Select(BroadcastProtocol.Caption).ToList(),
+        });
+        _registration.Open(); // after the answer: captions follow it
 
         await RunAsync(aborted, writer);
     }
 
     public void Dispose()
     {
+        _registration.Dispose();
         _controls.Dispose();
         _statusQueries.Dispose();
         _audio.Dispose();
@@ -219,25 +223,14 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             return;
         }
 
-        try
+        if (_isSpeaker)
         {
-            if (_isSpeaker)
-            {
-                // The speaker's connection is the broadcast: when it goes, the broadcast ends for everyone.
-                await live.EndAsync("speakerDisconnected");
-            }
-            else
-            {
-                await live.CallAsync(a =>
-                {
-                    a.Leave(_id);
-                    return Task.CompletedTask;
-                });
-            }
+            // The speaker's connection is the broadcast: when it goes, the broadcast ends for everyone.
+            await live.EndAsync(new BroadcastEndRequest("speakerDisconnected"));
         }
-        catch (BroadcastException)
+        else
         {
-            // already ended
+            await live.LeaveAsync(new BroadcastLeaveRequest(_registration.Address.ConnectionId));
         }
     }
 
@@ -267,7 +260,11 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             return;
         }
 
-        await _broadcast.AcceptAudioAsync(frame[1..], _time.GetTimestamp());
+        var reply = await _broadcast.AcceptAudioAsync(new BroadcastAudioRequest(_registration.Address.ConnectionId, frame[1..].ToArray()));
+        if (reply.Error is { } refused)
+        {
+            SendError(refused, "sendAudio");
+        }
     }
 
     /// <summary>Excess audio is dropped and counted; after <see cref="BroadcastOptions.AudioRateWarningAfter"/>
@@ -341,17 +338,20 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             var source = OptionalString(root, "sourceLanguage") ?? "en";
             var tier = OptionalString(root, "qualityTier") ?? "standard";
             _creating = true;
+            BroadcastSnapshot started;
             try
             {
-                _broadcast = await _sessions.CreateAsync(_id, this, source, tier, aborted);
+                var reply = await BroadcastLauncher.StartAsync(_actors, new BroadcastStartRequest(_registration.Address, source, tier));
+                started = reply.Started ?? throw new BroadcastException(reply.Error ?? new BroadcastError(500, "INTERNAL_ERROR", "The broadcast did not start."));
+                _broadcast = _actors.Get(started.SessionId);
             }
             finally
             {
                 _creating = false;
             }
 
-            var state = await _broadcast.CallAsync(a => a.State);
-            Send(new { type = "sessionCreated", sessionId = _broadcast.SessionId, sourceLanguage = source, broadcastState = BroadcastProtocol.State(state), timestamp = BroadcastProtocol.Timestamp(_time.GetUtcNow()) });
+            Send(new { type = "sessionCreated", sessionId = started.SessionId, sourceLanguage = source, broadcastState = BroadcastProtocol.State(started.State!), timestamp = BroadcastProtocol.Timestamp(_time.GetUtcNow()) });
+            _registration.Open(); // after the answer: captions and status follow it
             return;
         }
 
@@ -359,10 +359,10 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
         switch (action)
         {
             case BroadcastControls.PauseBroadcast or BroadcastControls.ResumeBroadcast or BroadcastControls.MuteBroadcast or BroadcastControls.UnmuteBroadcast:
-                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange()));
+                await ControlAsync(live, action, new BroadcastStateChange());
                 break;
             case BroadcastControls.SetVolume:
-                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange(Volume: Number(root, "volumeLevel"))));
+                await ControlAsync(live, action, new BroadcastStateChange(Volume: Number(root, "volumeLevel")));
                 break;
             case BroadcastControls.SpeakerStateChange:
                 if (!root.TryGetProperty("state", out var s) || s.ValueKind != JsonValueKind.Object)
@@ -370,16 +370,17 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
                     throw Bad("INVALID_STATE", "speakerStateChange needs a \"state\" object (isPaused, isMuted, volume).");
                 }
 
-                await live.CallAsync(a => a.Control(_id, action, new BroadcastStateChange(OptionalBool(s, "isPaused"), OptionalBool(s, "isMuted"), OptionalNumber(s, "volume"))));
+                await ControlAsync(live, action, new BroadcastStateChange(OptionalBool(s, "isPaused"), OptionalBool(s, "isMuted"), OptionalNumber(s, "volume")));
                 break;
             case "getSessionStatus":
                 RequireSpeaker(action);
-                Send(BroadcastProtocol.Status(await live.CallAsync(a => a.Status(StatusReasons.Requested))));
+                var snapshot = await live.GetSnapshotAsync(new BroadcastSnapshotRequest(StatusReasons.Requested));
+                Send(BroadcastProtocol.Status(snapshot.Status ?? throw new BroadcastException(new BroadcastError(404, "SESSION_NOT_FOUND", "The broadcast has ended."))));
                 break;
             case "endSession":
                 RequireSpeaker(action);
                 Send(BroadcastProtocol.Ack(action));
-                await live.EndAsync("speakerEnded");
+                await live.EndAsync(new BroadcastEndRequest("speakerEnded"));
                 return;
             case "pausePlayback" or "resumePlayback":
                 RequireListener(action); // playback is the listener's own: acknowledged, nothing changes server-side
@@ -387,17 +388,27 @@ internal sealed class BroadcastConnection : IBroadcastClient, IDisposable
             case "changeLanguage":
                 RequireListener(action);
                 var language = OptionalString(root, "targetLanguage") ?? throw Bad("MISSING_LANGUAGE", "changeLanguage needs \"targetLanguage\".");
-                await live.CallAsync(a =>
+                var changed = await live.ChangeListenerAsync(new BroadcastListenerChange(_registration.Address.ConnectionId, Language: language));
+                if (changed.Error is { } refused)
                 {
-                    a.ChangeLanguage(_id, language);
-                    return Task.CompletedTask;
-                });
+                    throw new BroadcastException(refused);
+                }
+
                 break;
             default:
                 throw Bad("UNKNOWN_ACTION", $"'{action}' is not an action of this API.");
         }
 
         Send(BroadcastProtocol.Ack(action));
+    }
+
+    private async Task ControlAsync(IBroadcastActor live, string action, BroadcastStateChange change)
+    {
+        var reply = await live.ControlAsync(new BroadcastControlRequest(_registration.Address.ConnectionId, action, change));
+        if (reply.Error is { } refused)
+        {
+            throw new BroadcastException(refused);
+        }
     }
 
     private void RequireSpeaker(string action)

@@ -1,3 +1,5 @@
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Identity;
@@ -32,7 +34,7 @@ public static class BroadcastEndpoints
         return app;
     }
 
-    private static async Task HandleAsync(HttpContext context, BroadcastSessions sessions, OriginPolicy origins, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
+    private static async Task HandleAsync(HttpContext context, IBroadcastActors actors, BroadcastFollowers followers, OriginPolicy origins, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
         if (!context.WebSockets.IsWebSocketRequest)
         {
@@ -80,7 +82,7 @@ public static class BroadcastEndpoints
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        using var connection = new BroadcastConnection(socket, sessions, options.Value, time, loggers.CreateLogger<BroadcastConnection>());
+        using var connection = new BroadcastConnection(socket, actors, followers, options.Value, time, loggers.CreateLogger<BroadcastConnection>());
         if (isListener)
         {
             var audio = string.Equals(context.Request.Query["audio"], "true", StringComparison.OrdinalIgnoreCase);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.JSInterop;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Actors.Dictation;
 using Seva.Web.Features.Dictation;
 
@@ -10,9 +12,9 @@ namespace Seva.Web.Features.Broadcast;
 /// <summary>A listener on a phone: picks a language and follows the captions, optionally spoken.</summary>
 public sealed partial class ListenerPage : IBroadcastClient
 {
-    private readonly string _connectionId = "listener-" + Guid.NewGuid().ToString("N");
     private readonly TranscriptModel _captions = new();
-    private LiveBroadcast? _live;
+    private IBroadcastActor? _live;
+    private FollowerRegistration<BroadcastEvent>? _registration;
     private IReadOnlyList<string> _languages = [];
     private string _language = "es";
     private bool _audioOn;
@@ -28,10 +30,17 @@ public sealed partial class ListenerPage : IBroadcastClient
 
     protected override async Task OnParametersSetAsync()
     {
-        _live = Broadcasts.Find(SessionId);
+        _live = BroadcastIds.IsWellFormed(SessionId) ? Actors.Get(SessionId) : null;
         if (_live is not null)
         {
-            _languages = [.. (await _live.CallAsync(a => a.SupportedLanguages)).Where(l => l != "en").Prepend("en").Distinct()];
+            var snapshot = await _live.GetSnapshotAsync(new BroadcastSnapshotRequest(StatusReasons.Requested));
+            if (!snapshot.Exists)
+            {
+                _live = null;
+                return;
+            }
+
+            _languages = [.. snapshot.SupportedLanguages.Where(l => l != "en").Prepend("en").Distinct()];
             _language = _languages.Contains("es") ? "es" : _languages[0];
         }
     }
@@ -104,21 +113,25 @@ public sealed partial class ListenerPage : IBroadcastClient
 
         _player ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Broadcast/listen.js");
         await _player.InvokeVoidAsync("unlock");
-        try
+        _registration?.Dispose();
+        _registration = Followers.Register(this);
+        var reply = await _live.JoinAsync(new BroadcastJoinRequest(_registration.Address, _language, _audioOn));
+        if (reply.State is not { } state)
         {
-            var recent = await _live.CallAsync(a => a.JoinAsync(_connectionId, _language, _audioOn, this, CancellationToken.None));
-            _state = await _live.CallAsync(a => a.State);
-            foreach (var caption in recent)
-            {
-                _captions.Apply(new DictationResult(caption.SegmentId, false, caption.Text, 0, 0, 0));
-            }
-
-            _joined = true;
-        }
-        catch (BroadcastException)
-        {
+            _registration.Dispose();
+            _registration = null;
             _live = null; // ended meanwhile
+            return;
         }
+
+        _state = state;
+        foreach (var caption in reply.RecentCaptions)
+        {
+            _captions.Apply(new DictationResult(caption.SegmentId, false, caption.Text, 0, 0, 0));
+        }
+
+        _joined = true;
+        _registration.Open();
     }
 
     private async Task ChangeLanguageAsync(Microsoft.AspNetCore.Components.ChangeEventArgs e)
@@ -129,24 +142,24 @@ public sealed partial class ListenerPage : IBroadcastClient
             return;
         }
 
-        await _live.CallAsync(a =>
+        if (_registration is not null)
         {
-            a.ChangeLanguage(_connectionId, language);
-            return Task.CompletedTask;
-        });
+            var reply = await _live.ChangeListenerAsync(new BroadcastListenerChange(_registration.Address.ConnectionId, Language: language));
+            if (reply.Error is not null)
+            {
+                return;
+            }
+        }
+
         _language = language;
     }
 
     private async Task SetAudioAsync(bool on)
     {
         _audioOn = on;
-        if (_live is not null)
+        if (_live is not null && _registration is not null)
         {
-            await _live.CallAsync(a =>
-            {
-                a.SetAudio(_connectionId, on);
-                return Task.CompletedTask;
-            });
+            await _live.ChangeListenerAsync(new BroadcastListenerChange(_registration.Address.ConnectionId, AudioOn: on));
         }
     }
 
@@ -161,21 +174,12 @@ public sealed partial class ListenerPage : IBroadcastClient
 
     public async ValueTask DisposeAsync()
     {
-        if (_live is not null && _joined && !_ended)
+        if (_live is not null && _registration is not null && _joined && !_ended)
         {
-            try
-            {
-                await _live.CallAsync(a =>
-                {
-                    a.Leave(_connectionId);
-                    return Task.CompletedTask;
-                });
-            }
-            catch (BroadcastException)
-            {
-                // ended
-            }
+            await _live.LeaveAsync(new BroadcastLeaveRequest(_registration.Address.ConnectionId));
         }
+
+        _registration?.Dispose();
 
         if (_player is not null)
         {

@@ -3,6 +3,8 @@ using Microsoft.JSInterop;
 using MudBlazor;
 using Seva.Actors.Audio;
 using Seva.Actors.Broadcast;
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Actors.Dictation;
 using Seva.Web.Features.Dictation;
 
@@ -12,10 +14,11 @@ namespace Seva.Web.Features.Broadcast;
 /// The microphone is captured by the dictation page's AudioWorklet module at 16 kHz.</summary>
 public sealed partial class SpeakerPage : IBroadcastClient
 {
-    private readonly string _connectionId = "speaker-" + Guid.NewGuid().ToString("N");
     private readonly string _levelId = "level-" + Guid.NewGuid().ToString("N");
     private readonly TranscriptModel _captions = new();
-    private LiveBroadcast? _live;
+    private IBroadcastActor? _live;
+    private string? _broadcastId;
+    private FollowerRegistration<BroadcastEvent>? _registration;
     private BroadcastState _state = BroadcastState.Started(DateTimeOffset.UnixEpoch);
     private BroadcastStatus? _status;
     private string _qr = string.Empty;
@@ -25,7 +28,9 @@ public sealed partial class SpeakerPage : IBroadcastClient
     private IJSObjectReference? _capture;
     private DotNetObjectReference<SpeakerPage>? _self;
 
-    private string ShareUrl => _live is null ? string.Empty : Navigation.ToAbsoluteUri($"listen/{_live.SessionId}").ToString();
+    private string ShareUrl => _live is null ? string.Empty : Navigation.ToAbsoluteUri($"listen/{_broadcastId}").ToString();
+
+    private string ConnectionId => _registration?.Address.ConnectionId ?? string.Empty;
 
     private string StateText => _state.IsPaused ? "paused" : _state.IsMuted ? "muted" : "live";
 
@@ -69,14 +74,7 @@ public sealed partial class SpeakerPage : IBroadcastClient
             return;
         }
 
-        try
-        {
-            await _live.AcceptAudioAsync(fresh, Time.GetTimestamp());
-        }
-        catch (BroadcastException)
-        {
-            // ended
-        }
+        await _live.AcceptAudioAsync(new BroadcastAudioRequest(ConnectionId, fresh.ToArray())); // refused only once ended
     }
 
     void IBroadcastClient.OnCaption(Caption caption) => _ = InvokeAsync(() =>
@@ -124,15 +122,22 @@ public sealed partial class SpeakerPage : IBroadcastClient
 
         try
         {
-            _live = await Broadcasts.CreateAsync(_connectionId, this, "en", "standard", CancellationToken.None);
-            _state = await _live.CallAsync(a => a.State);
+            _registration?.Dispose();
+            _registration = Followers.Register(this);
+            var reply = await BroadcastLauncher.StartAsync(Actors, new BroadcastStartRequest(_registration.Address, "en", "standard"));
+            if (reply.Started is not { } started)
+            {
+                _error = reply.Error?.Message;
+                await StopCaptureAsync();
+                return;
+            }
+
+            _broadcastId = started.SessionId;
+            _live = Actors.Get(started.SessionId);
+            _state = started.State ?? _state;
             _qr = ShareCode.Svg(ShareUrl);
-            _status = await _live.CallAsync(a => a.Status(StatusReasons.Requested));
-        }
-        catch (BroadcastException ex)
-        {
-            _error = ex.Error.Message;
-            await StopCaptureAsync();
+            _status = started.Status;
+            _registration.Open();
         }
         finally
         {
@@ -147,13 +152,14 @@ public sealed partial class SpeakerPage : IBroadcastClient
             return;
         }
 
-        try
+        var reply = await _live.ControlAsync(new BroadcastControlRequest(ConnectionId, action, change ?? new BroadcastStateChange()));
+        if (reply.State is { } state)
         {
-            _state = await _live.CallAsync(a => a.Control(_connectionId, action, change ?? new BroadcastStateChange()));
+            _state = state;
         }
-        catch (BroadcastException ex)
+        else
         {
-            _error = ex.Error.Message;
+            _error = reply.Error?.Message;
         }
     }
 
@@ -167,7 +173,7 @@ public sealed partial class SpeakerPage : IBroadcastClient
         }
 
         await StopCaptureAsync();
-        await _live.EndAsync("speakerEnded");
+        await _live.EndAsync(new BroadcastEndRequest("speakerEnded"));
         _live = null;
         _captions.Clear();
         _status = null;
@@ -193,15 +199,10 @@ public sealed partial class SpeakerPage : IBroadcastClient
         if (_live is not null)
         {
             await StopCaptureAsync();
-            try
-            {
-                await _live.EndAsync("speakerDisconnected");
-            }
-            catch (BroadcastException)
-            {
-                // already ended
-            }
+            await _live.EndAsync(new BroadcastEndRequest("speakerDisconnected"));
         }
+
+        _registration?.Dispose();
 
         _self?.Dispose();
         if (_capture is not null)

@@ -31,7 +31,7 @@ internal sealed class DictationConnection(
     private readonly ClientOutbox _outbox = new(long.MaxValue);
     private IDictationActor? _session;
     private string? _sessionId;
-    private DictationFollowerRegistration? _registration;
+    private FollowerRegistration<DictationEvent>? _registration;
     private long _receivedBytes;
     private volatile bool _completed;
     private volatile bool _starting;

@@ -41,7 +41,7 @@ public sealed partial class DictationPage : IDictationFollower
     private TimeSpan _elapsed;
     private long _startedAt;
     private IDictationActor? _session;
-    private DictationFollowerRegistration? _registration;
+    private FollowerRegistration<DictationEvent>? _registration;
     private readonly CaptureOffset _captured = new();
     private IJSObjectReference? _module;
     private DotNetObjectReference<DictationPage>? _self;
