@@ -171,6 +171,8 @@ public sealed class DaprBroadcastActor : Actor, IBroadcastActor
         new(503, "SESSION_INTERRUPTED", "The host running this broadcast went away: the speaker must start a new one.");
 }
 
+/// <summary>Written by name, so the state store reads plainly.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<BroadcastActorStatus>))]
 public enum BroadcastActorStatus
 {
     Running,

@@ -3,6 +3,8 @@ using Seva.Actors.Dictation;
 
 namespace Seva.Actors.Hosting.Dapr;
 
+/// <summary>Written by name, so the state store reads plainly.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<DictationActorStatus>))]
 public enum DictationActorStatus
 {
     Running,

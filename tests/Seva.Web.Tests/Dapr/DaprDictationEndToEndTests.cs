@@ -1,0 +1,127 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Seva.Web.Tests.Dapr.Support;
+using Seva.Web.Tests.Support;
+
+namespace Seva.Web.Tests.Dapr;
+
+/// <summary>Seva split the way Dapr runs it: a web host (sockets) and an actor host (sessions, engine), two
+/// separate apps that meet only through a sidecar. The sidecar is the double: every actor call, state
+/// write, timer and event crosses the HTTP shapes daprd uses.</summary>
+public sealed class DaprDictationEndToEndTests : IAsyncLifetime
+{
+    private DaprSidecarDouble _sidecar = null!;
+    private SevaServer _actors = null!;
+    private SevaServer _web = null!;
+
+    public async Task InitializeAsync()
+    {
+        _sidecar = await DaprSidecarDouble.StartAsync();
+        _actors = new SevaServer(Settings("Actors", "actors-1"));
+
+        // Records and audio are shared storage in a real deployment (PostgreSQL and S3): here one directory.
+        _web = new SevaServer(new Dictionary<string, string?>(Settings("Web", "web-1")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
+        await _sidecar.ConnectAppAsync("seva-actors", _actors.BaseAddress);
+        await _sidecar.ConnectAppAsync("seva-web-1", _web.BaseAddress);
+    }
+
+    private Dictionary<string, string?> Settings(string roles, string hostId) => new()
+    {
+        ["Seva:Hosting:Mode"] = "Dapr",
+        ["Seva:Hosting:Roles"] = roles,
+        ["Seva:Hosting:Dapr:HttpEndpoint"] = _sidecar.HttpEndpoint,
+        ["Seva:Hosting:Dapr:CheckInterval"] = "00:00:01",
+        ["Seva:Database:HostId"] = hostId,
+    };
+
+    public async Task DisposeAsync()
+    {
+        await _web.DisposeAsync();
+        await _actors.DisposeAsync();
+        await _sidecar.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task ADictationOverTheWebHostsSocket_RunsOnTheActorHost_ThroughTheSidecarOnly_FromStartToComplete()
+    {
+        var audio = Speech.Concat(Speech.Say("she has a history of diabetes and high blood pressure"), Speech.Silence(1.5, 16000));
+
+        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        var ack = await client.StartAsync();
+        Assert.Equal("session_ack", (string?)ack["type"]);
+        var sessionId = (string)ack["session_id"]!;
+        await client.StreamAsync(audio, 16000);
+        await client.EndAsync();
+        var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
+
+        // What the client saw: partials replaced in place, then the final with the words, then the end.
+        Assert.Contains(client.OfType("transcription_result"), m => (bool)m["is_partial"]!);
+        Assert.Contains("diabetes", client.FinalText, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(sessionId, (string?)complete["session_id"]);
+
+        // How it got there: the session ran as DictationActor on the actor host, called only by the sidecar.
+        var calls = _sidecar.ActorCalls.Where(c => c.ActorType == "DictationActor" && c.ActorId == sessionId).ToList();
+        Assert.Equal("StartAsync", calls[0].Method);
+        Assert.Contains(calls, c => c.Method == "AcceptAudioAsync");
+        Assert.Contains(calls, c => c.Method == "EndAsync");
+        Assert.All(calls, c => Assert.Equal(200, c.StatusCode));
+        Assert.Contains("DictationActor", _sidecar.App("seva-actors").Config.Entities);
+        Assert.DoesNotContain("DictationActor", _sidecar.App("seva-web-1").Config.Entities);
+
+        // Its results came back to the web host over pub/sub, on that host's own topic, as CloudEvents.
+        var delivered = _sidecar.Deliveries.Where(d => d.AppId == "seva-web-1").ToList();
+        Assert.NotEmpty(delivered);
+        Assert.All(delivered, d => Assert.Equal("seva-web-web-1", d.Topic));
+        Assert.Contains(delivered, d => d.CloudEvent["data"]?["dictation"]?["event"]?["completed"] is not null);
+
+        // The actor's state in the store says how it ended; the timer it ran is gone.
+        var state = JsonNode.Parse(_sidecar.StateOf("DictationActor", sessionId, "session")!)!;
+        Assert.Equal("Ended", (string?)state["status"]);
+        Assert.Equal((string?)complete["transcription_id"], (string?)state["completed"]?["transcriptionId"]);
+        Assert.DoesNotContain(_sidecar.Timers, t => t.ActorId == sessionId);
+
+        // And the record is in history, as for any dictation.
+        using var api = _web.ApiClient(SevaServer.AliceKey);
+        var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
+        Assert.Equal("COMPLETED", (string?)record["status"]);
+        Assert.Contains("diabetes", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ABadFrame_GetsItsError_AndTheDaprSessionGoesOn()
+    {
+        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        await client.StartAsync();
+        await client.SendBinaryAsync([0x7F, 1, 2, 3]); // not an audio frame
+        var error = await client.WaitForErrorAsync("INVALID_AUDIO_FORMAT");
+        Assert.True((bool)error["recoverable"]!);
+
+        await client.StreamAsync(Speech.Concat(Speech.Say("no fever"), Speech.Silence(1.2, 16000)), 16000);
+        await client.EndAsync();
+        var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
+        Assert.True((double)complete["total_duration"]! > 1.0);
+    }
+
+    private Uri BroadcastUri(string? query = null) =>
+        new UriBuilder(_web.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
+
+    [Fact]
+    public async Task ABroadcastOverTheWebHost_RunsOnTheActorHost_AndAListenerGetsItsCaptionsThroughPubSub()
+    {
+        await using var speaker = await BroadcastApiTests.Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
+        await speaker.SendAsync(new { action = "createSession", sourceLanguage = "en" });
+        var broadcastId = (string)(await speaker.WaitForAsync(m => (string?)m["type"] == "sessionCreated", 30))["sessionId"]!;
+        await using var listener = await BroadcastApiTests.Peer.ConnectAsync(BroadcastUri($"sessionId={broadcastId}&targetLanguage=es"));
+        await listener.WaitForAsync(m => (string?)m["type"] == "sessionJoined", 30);
+
+        await speaker.StreamAsync(Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1.5, 16000)));
+        var caption = await listener.WaitForAsync(m => (string?)m["type"] == "caption" && !(bool)m["isPartial"]!, 60);
+        Assert.Contains("cabeza", (string?)caption["text"], StringComparison.OrdinalIgnoreCase);
+
+        var calls = _sidecar.ActorCalls.Where(c => c.ActorType == "BroadcastActor" && c.ActorId == broadcastId).Select(c => c.Method).ToList();
+        Assert.Contains("StartAsync", calls);
+        Assert.Contains("JoinAsync", calls);
+        var state = JsonNode.Parse(_sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!;
+        Assert.Single(state["listeners"]!.AsArray());
+    }
+}
