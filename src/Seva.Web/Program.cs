@@ -1,6 +1,7 @@
 using Seva.Web.Components;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.AwsCompat;
 using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Features.Security;
@@ -16,6 +17,7 @@ builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
 builder.AddBroadcast();
+builder.AddAwsCompat();
 builder.AddStorageCopy();
 
 var app = builder.Build();
@@ -24,6 +26,7 @@ if (await app.RunStorageCopyIfAskedAsync() is { } exitCode)
     return exitCode;
 }
 
+app.MapAwsCompat();
 app.UseSecurity();
 app.UseSevaUi();
 app.UseAuthentication();
