@@ -5,7 +5,7 @@
 //   { "endpoint": "http://127.0.0.1:5001", "transport": "http2" | "websocket", "operation": "standard" | "medical",
 //     "region": "us-east-1", "credentials": { "accessKeyId": "...", "secretAccessKey": "..." },
 //     "sampleRate": 16000, "audioFile": "speech.raw" (16-bit little-endian mono PCM), "chunkBytes": 3200,
-//     "pace": 1 (1 = as fast as it would be spoken; 0 = all at once), "stabilization": false }
+//     "pace": 1 (1 = as fast as it would be spoken; 0 = all at once), "stabilization": false, "sessionId": null }
 // WebSocket: the SDK always opens wss://<endpoint host>:8443/... (TLS on AWS's port). A deployment puts a TLS
 // proxy there in front of Seva's port; this script stands in for it: it opens the same path and query on
 // Seva's port as plain ws://, with the Host header the SDK signed, as such a proxy passes it on.
@@ -36,11 +36,34 @@ async function* audioStream() {
 const config = { region: scenario.region ?? "us-east-1", credentials: scenario.credentials, maxAttempts: 1 };
 if (scenario.transport === "websocket") {
   const seva = new URL(scenario.endpoint);
+  // The SDK sets onmessage and onclose only once its open promise has resumed; a browser queues events as
+  // tasks, so none comes before that, but ws emits a frame that came with the upgrade response at once. Events
+  // before their handler wait for it here, as in a browser.
   globalThis.WebSocket = class ToSevaPort extends WebSocket {
+    #handlers = {};
+    #early = { message: [], close: [], error: [] };
+
     constructor(url) {
       const asked = new URL(url);
       super(`ws://${seva.host}${asked.pathname}${asked.search}`, { headers: { host: asked.host } });
+      for (const type of Object.keys(this.#early)) {
+        this.addEventListener(type, (event) => (this.#handlers[type] ? this.#handlers[type](event) : this.#early[type].push(event)));
+      }
     }
+
+    #set(type, handler) {
+      this.#handlers[type] = handler;
+      for (const event of this.#early[type].splice(0)) {
+        handler(event);
+      }
+    }
+
+    set onmessage(handler) { this.#set("message", handler); }
+    get onmessage() { return this.#handlers.message; }
+    set onclose(handler) { this.#set("close", handler); }
+    get onclose() { return this.#handlers.close; }
+    set onerror(handler) { this.#set("error", handler); }
+    get onerror() { return this.#handlers.error; }
   };
   config.endpoint = `https://${seva.hostname}`;
   config.requestHandler = new WebSocketFetchHandler();
@@ -53,6 +76,7 @@ const input = {
   LanguageCode: "en-US",
   MediaEncoding: "pcm",
   MediaSampleRateHertz: scenario.sampleRate,
+  ...(scenario.sessionId ? { SessionId: scenario.sessionId } : {}),
   AudioStream: audioStream(),
 };
 const command = scenario.operation === "medical"
