@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Seva.Web.Features.Accounts;
 using Seva.Actors.Tests.Support;
 using Seva.Web.Tests.Support;
 
@@ -129,5 +132,30 @@ public sealed class AwsSdkStreamingTests(AwsCompatServer seva) : IClassFixture<A
         Assert.Equal("InvalidSignatureException", webSocket.GetProperty("error").GetProperty("name").GetString());
         Assert.Empty(Results(webSocket));
         Assert.Equal(before, (await seva.RecordsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task KeyPair_AUserCreated_SignsStreamsAsThatUser_KeptEncrypted_AndRefusedOnceRevoked()
+    {
+        var keys = seva.Server.Services.GetRequiredService<AwsKeyService>();
+        var (key, secret) = await keys.CreateAsync("alice@example.com", "dictation app", CancellationToken.None);
+        var credentials = new { accessKeyId = key.AccessKeyId, secretAccessKey = secret };
+        var silence = Speech.Silence(0.5, 16000);
+
+        var used = await SdkClient.TranscribeAsync(seva.Scenario(("credentials", credentials)), silence);
+        await keys.RevokeAsync("alice@example.com", key.Id, CancellationToken.None);
+        var revoked = await SdkClient.TranscribeAsync(seva.Scenario(("credentials", credentials)), silence);
+
+        AssertNoError(used);
+        await RecordOfSessionAsync(used.GetProperty("output").GetProperty("SessionId").GetString()!);
+        Assert.Matches("^AKIA[A-Z2-7]{16}$", key.AccessKeyId);
+        Assert.Equal(40, secret.Length);
+        await using (var db = await seva.Server.Services.GetRequiredService<IDbContextFactory<AccountsDbContext>>().CreateDbContextAsync())
+        {
+            var stored = await db.AwsKeys.SingleAsync(k => k.Id == key.Id);
+            Assert.DoesNotContain(secret, stored.ProtectedSecret, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(("UnrecognizedClientException", 403), (revoked.GetProperty("error").GetProperty("name").GetString(), revoked.GetProperty("error").GetProperty("httpStatusCode").GetInt32()));
     }
 }

@@ -13,6 +13,8 @@ public static class AwsCompatExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+        services.AddSingleton<ConfiguredAwsCredentialStore>();
+        services.AddSingleton<IAwsCredentialStore, AwsCredentialStores>();
         services.AddAwsCompatCore();
         services.AddSingleton<TranscribeStreamOpener>();
         services.AddHostedService<Http2Listener>();
