@@ -5,7 +5,8 @@
 //   { "endpoint": "http://127.0.0.1:5001", "transport": "http2" | "websocket", "operation": "standard" | "medical",
 //     "region": "us-east-1", "credentials": { "accessKeyId": "...", "secretAccessKey": "..." },
 //     "sampleRate": 16000, "audioFile": "speech.raw" (16-bit little-endian mono PCM), "chunkBytes": 3200,
-//     "pace": 1 (1 = as fast as it would be spoken; 0 = all at once), "stabilization": false, "sessionId": null }
+//     "pace": 1 (1 = as fast as it would be spoken; 0 = all at once), "stabilization": false, "sessionId": null,
+//     "stallSeconds": 0 (how long to wait, sending nothing, before ending the audio stream) }
 // WebSocket: the SDK always opens wss://<endpoint host>:8443/... (TLS on AWS's port). A deployment puts a TLS
 // proxy there in front of Seva's port; this script stands in for it: it opens the same path and query on
 // Seva's port as plain ws://, with the Host header the SDK signed, as such a proxy passes it on.
@@ -30,6 +31,9 @@ async function* audioStream() {
     if (pace > 0) {
       await sleep((chunkBytes / 2 / scenario.sampleRate) * 1000 / pace);
     }
+  }
+  if (scenario.stallSeconds) {
+    await sleep(scenario.stallSeconds * 1000);
   }
 }
 

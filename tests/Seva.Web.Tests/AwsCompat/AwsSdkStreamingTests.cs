@@ -158,4 +158,16 @@ public sealed class AwsSdkStreamingTests(AwsCompatServer seva) : IClassFixture<A
 
         Assert.Equal(("UnrecognizedClientException", 403), (revoked.GetProperty("error").GetProperty("name").GetString(), revoked.GetProperty("error").GetProperty("httpStatusCode").GetInt32()));
     }
+
+    [Fact]
+    public async Task Stream_WithoutAudioFor15Seconds_EndsWithAwsTimeoutException_AfterTheFinalsOfWhatCame()
+    {
+        var sdk = await SdkClient.TranscribeAsync(seva.Scenario(("stallSeconds", 17)), seva.SpokenSentence);
+
+        var error = sdk.GetProperty("error");
+        Assert.Equal(("BadRequestException", "Your request timed out because no new audio was received for 15 seconds."), (error.GetProperty("name").GetString(), error.GetProperty("message").GetString()));
+        Assert.Contains(Results(sdk), r => !r.GetProperty("IsPartial").GetBoolean() && Text(r).Contains("chest", StringComparison.OrdinalIgnoreCase));
+        var completed = await RecordOfSessionAsync(sdk.GetProperty("output").GetProperty("SessionId").GetString()!);
+        Assert.Contains("chest", completed.GetProperty("transcript_text").GetString()!, StringComparison.OrdinalIgnoreCase);
+    }
 }
