@@ -2,6 +2,7 @@ using Seva.Actors.Hosting.Dapr;
 using Seva.Web.Components;
 using Seva.Web.Features.Accounts;
 using Seva.Web.Features.ApiKeys;
+using Seva.Web.Features.AwsCompat;
 using Seva.Web.Features.Broadcast;
 using Seva.Web.Features.Dictation;
 using Seva.Web.Features.Security;
@@ -17,6 +18,7 @@ builder.AddAccounts();
 builder.AddApiKeys();
 builder.AddDictation();
 builder.AddBroadcast();
+builder.AddAwsCompat();
 builder.AddStorageCopy();
 builder.Services.AddSevaHosting(builder.Configuration);
 
@@ -26,6 +28,7 @@ if (await app.RunStorageCopyIfAskedAsync() is { } exitCode)
     return exitCode;
 }
 
+app.MapAwsCompat();
 app.UseSecurity();
 app.MapSevaHosting();
 app.UseSevaUi();

@@ -28,6 +28,8 @@ public sealed class StorageCopyTests
         // The old installation: an account with an API key of its own, and a dictation with its MP3.
         var oldData = Path.Combine(Path.GetTempPath(), "seva-old-" + Guid.NewGuid().ToString("N"));
         string key;
+        (UserAwsKey Record, string Secret) awsKey;
+        string userId;
         string id;
         byte[] mp3;
         await using (var old = new SevaServer(new Dictionary<string, string?> { ["Seva:DataDirectory"] = oldData }))
@@ -37,6 +39,8 @@ public sealed class StorageCopyTests
             var user = new SevaUser { UserName = "moved@seva.test", Email = "moved@seva.test" };
             Assert.True((await users.CreateAsync(user, "Moved-pass-42")).Succeeded);
             key = (await old.Services.GetRequiredService<ApiKeyService>().CreateAsync(user.Id, "old client", CancellationToken.None)).Key;
+            awsKey = await old.Services.GetRequiredService<AwsKeyService>().CreateAsync(user.Id, "old AWS client", CancellationToken.None);
+            userId = user.Id;
             await using var client = await DictationClient.ConnectAsync(old.StreamUri(), key);
             await client.StartAsync();
             await client.StreamAsync(Speech.Concat(Speech.Say("the wound is healing well"), Speech.Silence(1.5, 16000)), 16000, realTime: false);
@@ -65,6 +69,9 @@ public sealed class StorageCopyTests
             Assert.Contains("healing", (string?)record["transcript_text"], StringComparison.Ordinal);
             Assert.Equal(mp3, await api.GetByteArrayAsync($"/api/v1/transcriptions/{id}/audio"));
             Assert.Equal(mp3, await bucket.ReadObjectAsync((string)record["audio_key"]!));
+
+            // ... so does the AWS key pair (its secret decrypts with the copied Data Protection keys) ...
+            Assert.Equal((awsKey.Secret, userId), await target.Services.GetRequiredService<AwsKeyService>().FindAsync(awsKey.Record.AccessKeyId, CancellationToken.None));
 
             // ... and so does the password.
             using (var browser = Browser.Create(target))

@@ -254,7 +254,7 @@ public sealed partial class DictationActor : IAsyncDisposable
 
             if (final is not null)
             {
-                var piece = new DictationResult(result.SegmentId, IsPartial: false, final.Text, result.Confidence, result.StartTime, result.EndTime, final.RawText, final.Separator);
+                var piece = new DictationResult(result.SegmentId, IsPartial: false, final.Text, result.Confidence, result.StartTime, result.EndTime, final.RawText, final.Separator, final.Words);
                 Publish(f => f.OnResult(piece));
             }
 

@@ -42,7 +42,9 @@ public sealed record DictationStarted(string SessionId, string JobId, Guid Trans
 
 /// <summary>A partial or final transcript piece, as followers see it. A final's <paramref name="Text"/> is
 /// formatted (unless the session asked for none) and <paramref name="RawText"/> is what was recognised;
-/// the transcript grows by <paramref name="Separator"/> + <paramref name="Text"/>. Partials are raw.</summary>
+/// the transcript grows by <paramref name="Separator"/> + <paramref name="Text"/>. Partials are raw.
+/// A final's <paramref name="Words"/> are its recognised words with their times and the tokens they became,
+/// as the record keeps them (partials have none: the engine times words only once an utterance ends).</summary>
 public sealed record DictationResult(
     string SegmentId,
     bool IsPartial,
@@ -51,7 +53,8 @@ public sealed record DictationResult(
     double StartTime,
     double EndTime,
     string? RawText = null,
-    string Separator = " ");
+    string Separator = " ",
+    IReadOnlyList<TimedWord>? Words = null);
 
 public sealed record DictationCompleted(
     string SessionId,

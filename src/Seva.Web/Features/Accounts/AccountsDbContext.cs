@@ -27,6 +27,8 @@ public class AccountsDbContext : IdentityDbContext<SevaUser>, IDataProtectionKey
 
     public DbSet<UserApiKey> ApiKeys => Set<UserApiKey>();
 
+    public DbSet<UserAwsKey> AwsKeys => Set<UserAwsKey>();
+
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>Times are UTC on every provider (see <see cref="UtcDateTimeConverter"/>).</summary>
@@ -53,6 +55,18 @@ public class AccountsDbContext : IdentityDbContext<SevaUser>, IDataProtectionKey
         k.Property(x => x.RevokedAt).HasColumnName("revoked_at");
         k.HasIndex(x => x.KeyHash).IsUnique().HasDatabaseName("ix_api_keys_key_hash");
         k.HasIndex(x => x.UserId).HasDatabaseName("ix_api_keys_user_id");
+        var a = builder.Entity<UserAwsKey>();
+        a.ToTable("aws_keys");
+        a.HasKey(x => x.Id);
+        a.Property(x => x.Id).HasColumnName("id");
+        a.Property(x => x.UserId).HasColumnName("user_id").HasMaxLength(450);
+        a.Property(x => x.Name).HasColumnName("name").HasMaxLength(100);
+        a.Property(x => x.AccessKeyId).HasColumnName("access_key_id").HasMaxLength(128);
+        a.Property(x => x.ProtectedSecret).HasColumnName("protected_secret").HasMaxLength(1000);
+        a.Property(x => x.CreatedAt).HasColumnName("created_at");
+        a.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+        a.HasIndex(x => x.AccessKeyId).IsUnique().HasDatabaseName("ix_aws_keys_access_key_id");
+        a.HasIndex(x => x.UserId).HasDatabaseName("ix_aws_keys_user_id");
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
         var u = builder.Entity<SevaUser>();
         // No database default: EF would then leave a false out of an insert and the default would win.

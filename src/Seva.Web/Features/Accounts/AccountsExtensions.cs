@@ -73,6 +73,7 @@ public static class AccountsExtensions
         // they survive restarts, and every host sharing the database reads the same ones.
         services.AddDataProtection().SetApplicationName("Seva").PersistKeysToDbContext<AccountsDbContext>();
         services.AddSingleton<ApiKeyService>();
+        services.AddSingleton<AwsKeyService>();
         services.AddSingleton<DictationPreferences>();
         services.AddOptions<DemoUserOptions>().BindConfiguration(DemoUserOptions.SectionName);
         services.AddHostedService<AccountsStartup>();

@@ -1,17 +1,46 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 
 namespace Seva.Web.Features.AwsCompat;
 
-/// <summary>The Amazon Transcribe-compatible endpoint's settings: key pairs AWS SDK clients sign with,
-/// <c>Seva:AwsCompat:Credentials:N:AccessKeyId</c>, <c>SecretAccessKey</c> and <c>UserId</c>.</summary>
+/// <summary>The Amazon Transcribe-compatible endpoint's settings: the plaintext HTTP/2 address of
+/// StartStreamTranscription (<c>Seva:AwsCompat:Http2Url</c>, empty: off), and key pairs AWS SDK clients
+/// sign with, <c>Seva:AwsCompat:Credentials:N:AccessKeyId</c>, <c>SecretAccessKey</c> and <c>UserId</c>.</summary>
 public sealed class AwsCompatOptions
 {
     public const string SectionName = "Seva:AwsCompat";
 
     public const int MinimumSecretLength = 16;
 
+    /// <summary>e.g. <c>http://127.0.0.1:5001</c>. Kestrel serves plaintext HTTP/2 only on an endpoint that
+    /// speaks nothing else, so this is a port of its own beside the usual URLs.</summary>
+    public string? Http2Url { get; set; }
+
     public IList<ConfiguredAwsCredential> Credentials { get; } = [];
+
+    /// <summary>The port of <see cref="Http2Url"/>, or null when it is off (or invalid: validation says so).</summary>
+    public int? Http2Port
+    {
+        get
+        {
+            if (string.IsNullOrWhiteSpace(Http2Url))
+            {
+                return null;
+            }
+
+            try
+            {
+                // Kestrel's own parser, so every form --urls takes (http://*:5001, http://localhost:5001) is taken.
+                var address = BindingAddress.Parse(Http2Url);
+                return address.Scheme == Uri.UriSchemeHttp && address.Port > 0 && !address.IsUnixPipe ? address.Port : null;
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+    }
 }
 
 public sealed class ConfiguredAwsCredential
@@ -29,6 +58,11 @@ internal sealed partial class AwsCompatOptionsValidator : IValidateOptions<AwsCo
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        if (!string.IsNullOrWhiteSpace(options.Http2Url) && options.Http2Port is null)
+        {
+            failures.Add($"{AwsCompatOptions.SectionName}:Http2Url ('{options.Http2Url}') must be an http:// URL with its own port, e.g. http://127.0.0.1:5001 (plaintext HTTP/2; leave it empty to turn the endpoint off).");
+        }
+
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Credentials.Count; i++)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Seva.Web.Features.Accounts;
 
 namespace Seva.Web.Features.AwsCompat;
 
@@ -22,4 +23,27 @@ internal sealed class ConfiguredAwsCredentialStore(IOptions<AwsCompatOptions> op
 
     public ValueTask<AwsSecret?> TryGetSecretAsync(string accessKeyId, CancellationToken cancellationToken) =>
         ValueTask.FromResult(_secrets.GetValueOrDefault(accessKeyId));
+}
+
+/// <summary>The configured key pairs, then those users made on their API keys page (not revoked). A key pair
+/// whose secret cannot be decrypted (its Data Protection key is gone) is treated as unknown, and logged.</summary>
+internal sealed class AwsCredentialStores(ConfiguredAwsCredentialStore configured, AwsKeyService userKeys, ILogger<AwsCredentialStores> logger) : IAwsCredentialStore
+{
+    public async ValueTask<AwsSecret?> TryGetSecretAsync(string accessKeyId, CancellationToken cancellationToken)
+    {
+        if (await configured.TryGetSecretAsync(accessKeyId, cancellationToken) is { } secret)
+        {
+            return secret;
+        }
+
+        try
+        {
+            return await userKeys.FindAsync(accessKeyId, cancellationToken) is { } found ? new AwsSecret(found.SecretAccessKey, found.UserId) : null;
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            logger.LogError(ex, "The secret of AWS access key {AccessKeyId} cannot be decrypted: its Data Protection key is missing; the user must create a new key pair", accessKeyId);
+            return null;
+        }
+    }
 }

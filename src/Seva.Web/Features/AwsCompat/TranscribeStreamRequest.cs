@@ -12,9 +12,9 @@ public enum TranscribeOperation
     Medical,
 }
 
-/// <summary>What Seva can do of what a client may ask: the languages its engine has, and whether a
-/// <c>vocabulary-name</c> can name a Seva vocabulary.</summary>
-public sealed record TranscribeCapabilities(IReadOnlyCollection<string> Languages, bool Vocabularies);
+/// <summary>What Seva can do of what a client may ask: the languages its engine has, whether a
+/// <c>vocabulary-name</c> can name a Seva vocabulary, and the sample rates it records at (null: any AWS allows).</summary>
+public sealed record TranscribeCapabilities(IReadOnlyCollection<string> Languages, bool Vocabularies, IReadOnlyCollection<int>? SampleRates = null);
 
 /// <summary>The parameters of StartStreamTranscription / StartMedicalStreamTranscription, read from the
 /// <c>x-amzn-transcribe-*</c> headers (HTTP/2) or the query without that prefix (WebSocket).</summary>
@@ -112,6 +112,11 @@ public sealed partial record TranscribeStreamRequest(
         if (!sampleRateIsNumber)
         {
             seva.Add($"sample-rate '{sampleRateText}' is not a whole number of hertz.");
+        }
+
+        if (sampleRateIsNumber && capabilities.SampleRates is { } rates && !rates.Contains(sampleRate))
+        {
+            seva.Add($"Seva records at {string.Join(", ", rates.Order())} Hz; sample-rate {sampleRate} is not one of them: resample the audio to one of these rates.");
         }
 
         var stabilize = !medical && Flag(seva, "enable-partial-results-stabilization", parameter("enable-partial-results-stabilization"));

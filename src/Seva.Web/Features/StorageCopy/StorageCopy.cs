@@ -65,7 +65,7 @@ public sealed class StorageCopy(
     {
         await using var source = await sourceAccounts.CreateDbContextAsync(cancellationToken);
         await using var target = await accounts.CreateDbContextAsync(cancellationToken);
-        if (await target.Users.AnyAsync(cancellationToken) || await target.ApiKeys.AnyAsync(cancellationToken))
+        if (await target.Users.AnyAsync(cancellationToken) || await target.ApiKeys.AnyAsync(cancellationToken) || await target.AwsKeys.AnyAsync(cancellationToken))
         {
             logger.LogWarning("The target database already has accounts: they are not copied again");
             return null;
@@ -85,11 +85,15 @@ public sealed class StorageCopy(
         target.RoleClaims.AddRange((await source.RoleClaims.AsNoTracking().ToListAsync(cancellationToken))
             .Select(c => new IdentityRoleClaim<string> { RoleId = c.RoleId, ClaimType = c.ClaimType, ClaimValue = c.ClaimValue }));
         target.ApiKeys.AddRange(await source.ApiKeys.AsNoTracking().ToListAsync(cancellationToken));
-        if (!await target.DataProtectionKeys.AnyAsync(cancellationToken))
-        {
-            target.DataProtectionKeys.AddRange((await source.DataProtectionKeys.AsNoTracking().ToListAsync(cancellationToken))
-                .Select(k => new DataProtectionKey { FriendlyName = k.FriendlyName, Xml = k.Xml }));
-        }
+
+        // Their secrets stay readable: they are protected with the Data Protection keys copied next.
+        target.AwsKeys.AddRange(await source.AwsKeys.AsNoTracking().ToListAsync(cancellationToken));
+        // Every source key the target lacks joins its key ring (also when the target made one of its own at
+        // start-up): the copied AWS key pairs' secrets were protected with them, as were the cookies.
+        var present = await target.DataProtectionKeys.Select(k => k.FriendlyName).ToListAsync(cancellationToken);
+        target.DataProtectionKeys.AddRange((await source.DataProtectionKeys.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(k => !present.Contains(k.FriendlyName))
+            .Select(k => new DataProtectionKey { FriendlyName = k.FriendlyName, Xml = k.Xml }));
 
         await target.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
