@@ -85,12 +85,31 @@ public sealed class DictationSessions(
     public void Detach(DictationSession session, string connectionId)
     {
         ArgumentNullException.ThrowIfNull(session);
+        if (session.Relay is null)
+        {
+            // Nobody can resume it: what was received is kept and the record closed at once.
+            _ = AbandonQuietlyAsync(session);
+            return;
+        }
+
         if (!session.Release(connectionId, out var generation))
         {
             return; // another connection took it over
         }
 
         _ = AbandonUnlessResumedAsync(session, generation);
+    }
+
+    private static async Task AbandonQuietlyAsync(DictationSession session)
+    {
+        try
+        {
+            await session.AbandonAsync();
+        }
+        catch (DictationException)
+        {
+            // it finished on its own meanwhile
+        }
     }
 
     private async Task AbandonUnlessResumedAsync(DictationSession session, long generation)

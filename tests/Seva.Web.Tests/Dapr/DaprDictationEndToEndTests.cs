@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Seva.Web.Tests.Dapr.Support;
+using Seva.Actors.Tests.Support;
 using Seva.Web.Tests.Support;
 
 namespace Seva.Web.Tests.Dapr;
@@ -60,6 +61,9 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         Assert.Equal(sessionId, (string?)complete["session_id"]);
 
         // How it got there: the session ran as DictationActor on the actor host, called only by the sidecar.
+        // (session_complete goes out inside the EndAsync call, so the call's answer, and the state it saves,
+        // may come a moment later.)
+        await Poll.UntilAsync(() => _sidecar.ActorCalls.Any(c => c.ActorId == sessionId && c.Method == "EndAsync"));
         var calls = _sidecar.ActorCalls.Where(c => c.ActorType == "DictationActor" && c.ActorId == sessionId).ToList();
         Assert.Equal("StartAsync", calls[0].Method);
         Assert.Contains(calls, c => c.Method == "AcceptAudioAsync");

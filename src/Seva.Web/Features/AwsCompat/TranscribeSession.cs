@@ -1,11 +1,12 @@
 using System.Threading.Channels;
+using Seva.Actors.Contracts;
 using Seva.Actors.Dictation;
+using Seva.Actors.Fanout;
 
 namespace Seva.Web.Features.AwsCompat;
 
 /// <summary>One Transcribe stream as a Seva dictation session: the one place this endpoint uses the dictation
-/// session API (start, audio, end, and the session's events as a follower), so that API can change
-/// underneath in one file. The session is started like the WebSocket API's (same actor, engine, record and
+/// contract (<see cref="IDictationActor"/>: start, audio, end, and the session's events as a follower). The session is started like the WebSocket API's (same actor, engine, record and
 /// audio); what it reports comes out of <see cref="Events"/> as event-stream messages, ending with the
 /// failure that ended the stream, if any.</summary>
 /// <remarks>Follower calls arrive on the session's turn and only write to an unbounded channel (one client
@@ -14,9 +15,12 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
 {
     private readonly Channel<EventStreamMessage> _events = Channel.CreateUnbounded<EventStreamMessage>(new() { SingleReader = true });
     private readonly CancellationTokenSource _ended = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TranscribeStreamRequest _request;
     private readonly ILogger _logger;
-    private DictationSession? _session;
+    private IDictationActor? _session;
+    private FollowerRegistration<DictationEvent>? _registration;
+    private DictationStarted? _started;
     private AwsCompatException? _failure;
     private byte? _oddByte;
 
@@ -27,9 +31,9 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     }
 
     /// <summary>The session id the client sees (its own <c>session-id</c> if it sent one).</summary>
-    public string SessionId => _session!.SessionId;
+    public string SessionId => _started!.SessionId;
 
-    public Guid TranscriptionId => _session!.TranscriptionId;
+    public Guid TranscriptionId => _started!.TranscriptionId;
 
     public ChannelReader<EventStreamMessage> Events => _events.Reader;
 
@@ -37,7 +41,9 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     public CancellationToken Ended => _ended.Token;
 
     /// <summary>Completes (never faults) once the session has finished and <see cref="Events"/> is complete.</summary>
-    public Task Finished { get; private set; } = Task.CompletedTask;
+    public Task Finished => _finished.Task;
+
+    private string ConnectionId => _registration!.Address.ConnectionId;
 
     /// <summary>Seva's quality for each sample rate it records at.</summary>
     public static IReadOnlyDictionary<int, string> QualityByRate { get; } = DictationQuality.All
@@ -48,38 +54,40 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     /// <exception cref="AwsCompatException">The session could not start (capacity, a session with this id
     /// running, the engine or the database).</exception>
     public static async Task<TranscribeSession> StartAsync(
-        DictationSessions sessions, string userId, TranscribeStreamRequest request, Seva.Actors.Formatting.FormattingOptions formatting, ILogger logger, CancellationToken cancellationToken)
+        IDictationActors actors, DictationFollowers followers, string userId, TranscribeStreamRequest request, Seva.Actors.Formatting.FormattingOptions formatting, ILogger logger, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(actors);
+        ArgumentNullException.ThrowIfNull(followers);
         ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
         var stream = new TranscribeSession(request, logger);
+        var sessionId = string.IsNullOrWhiteSpace(request.SessionId) ? Guid.NewGuid().ToString() : request.SessionId;
         var start = new DictationStart(
             userId,
-            request.SessionId,
+            sessionId,
             QualityByRate[request.SampleRate],
             request.LanguageCode,
             request.Specialty,
             Vocabulary: [],
             IsStreaming: true,
             Formatting: formatting);
-        try
-        {
-            var (session, _) = await sessions.StartAsync(start, stream, cancellationToken);
-            stream._session = session;
-        }
-        catch (DictationException ex)
+        stream._registration = followers.Register(stream);
+        var session = actors.Get(sessionId);
+        var reply = await session.StartAsync(new DictationStartRequest(start, stream._registration.Address, Resumable: false));
+        if (reply.Started is not { } started)
         {
             stream.Dispose();
-            throw ToAws(ex.Error);
+            throw ToAws(reply.Error ?? DictationError.InvalidState("The session did not start."));
         }
 
-        stream.Finished = stream.CloseWhenFinishedAsync();
+        (stream._session, stream._started) = (session, started);
+        stream._registration.Open();
         return stream;
     }
 
     /// <summary>Passes 16-bit PCM to the session. AWS clients cut audio anywhere, so a chunk's odd last byte
     /// waits for the next chunk. False once the session has ended.</summary>
-    public async ValueTask<bool> PostAudioAsync(ReadOnlyMemory<byte> audio, long arrivalTimestamp, CancellationToken cancellationToken)
+    public async ValueTask<bool> PostAudioAsync(ReadOnlyMemory<byte> audio, CancellationToken cancellationToken)
     {
         if (_oddByte is { } odd)
         {
@@ -101,15 +109,9 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
             return true;
         }
 
-        try
-        {
-            await _session!.PostAudioAsync(audio, arrivalTimestamp, cancellationToken);
-            return true;
-        }
-        catch (DictationException)
-        {
-            return false; // it ended meanwhile (its reason is already in Events)
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var reply = await _session!.AcceptAudioAsync(new DictationAudioRequest(ConnectionId, audio.ToArray()));
+        return reply.Error is null; // refused once it ended (its reason is already in Events)
     }
 
     /// <summary>Decodes what is queued and closes the record; the finals, then <paramref name="failure"/>
@@ -117,11 +119,17 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     public async Task EndAsync(AwsCompatException? failure)
     {
         _failure ??= failure;
-        await _session!.EndAsync(CancellationToken.None);
+        var reply = await _session!.EndAsync(new DictationEndRequest(ConnectionId));
+        if (reply.Completed is null)
+        {
+            _logger.LogError("Transcribe stream session {SessionId} failed to finish: {Message}", SessionId, reply.Error?.Message);
+            _events.Writer.TryWrite(TranscribeEvents.Failure(new AwsCompatException(AwsCompatException.InternalFailure, "The session failed to finish; what was received is kept.")));
+            await CloseAsync();
+        }
     }
 
     /// <summary>The client is gone: keep what it sent, mark the record failed.</summary>
-    public async Task AbandonAsync() => await _session!.AbandonAsync();
+    public Task AbandonAsync() => _session!.DetachAsync(new DictationDetachRequest(ConnectionId));
 
     public void OnResult(DictationResult result) =>
         _events.Writer.TryWrite(TranscribeEvents.Transcript(TranscriptMapper.Map(result, _request)));
@@ -152,28 +160,21 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
             _events.Writer.TryWrite(TranscribeEvents.Failure(_failure));
         }
 
-        _events.Writer.TryComplete();
+        _ = CloseAsync();
     }
 
     /// <summary>Call after <see cref="Finished"/>.</summary>
-    public void Dispose() => _ended.Dispose();
-
-    private async Task CloseWhenFinishedAsync()
+    public void Dispose()
     {
-        try
-        {
-            await _session!.Completion;
-        }
-        catch (Exception ex)
-        {
-            _logger.LogError(ex, "Transcribe stream session {SessionId} failed to finish", _session!.SessionId);
-            _events.Writer.TryWrite(TranscribeEvents.Failure(new AwsCompatException(AwsCompatException.InternalFailure, "The session failed to finish; what was received is kept.")));
-        }
-        finally
-        {
-            _events.Writer.TryComplete();
-            await _ended.CancelAsync();
-        }
+        _registration?.Dispose();
+        _ended.Dispose();
+    }
+
+    private async Task CloseAsync()
+    {
+        _events.Writer.TryComplete();
+        await _ended.CancelAsync();
+        _finished.TrySetResult();
     }
 
     private static AwsCompatException ToAws(DictationError error) => error.Code switch

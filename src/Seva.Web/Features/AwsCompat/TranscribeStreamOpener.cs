@@ -1,3 +1,5 @@
+using Seva.Actors.Contracts;
+using Seva.Actors.Fanout;
 using Seva.Actors.Dictation;
 using Seva.Web.Features.Accounts;
 
@@ -16,7 +18,7 @@ internal sealed record RefusedStream(string ErrorType, string Message, int Statu
 /// <summary>What both transports do before a stream begins, in AWS's order: the signature (no session for a
 /// wrong key or signature), then the parameters, then the session.</summary>
 internal sealed class TranscribeStreamOpener(
-    SigV4Verifier verifier, DictationSessions sessions, DictationPreferences preferences, TimeProvider time, ILogger<TranscribeStreamOpener> logger)
+    SigV4Verifier verifier, IDictationActors actors, DictationFollowers followers, DictationPreferences preferences, TimeProvider time, ILogger<TranscribeStreamOpener> logger)
 {
     public static TranscribeCapabilities Capabilities { get; } =
         new(DictationLanguages.Supported, Vocabularies: false, [.. TranscribeSession.QualityByRate.Keys]);
@@ -45,7 +47,7 @@ internal sealed class TranscribeStreamOpener(
                 ? TranscribeStreamRequest.FromQuery(operation, request.QueryString.Value?.TrimStart('?') ?? string.Empty, Capabilities)
                 : TranscribeStreamRequest.FromHeaders(operation, request.Headers, Capabilities);
             var formatting = await preferences.GetAsync(verified.UserId, cancellationToken);
-            var session = await TranscribeSession.StartAsync(sessions, verified.UserId, parameters, formatting, logger, cancellationToken);
+            var session = await TranscribeSession.StartAsync(actors, followers, verified.UserId, parameters, formatting, logger, cancellationToken);
             var chain = new EventStreamSignatureChain(verified, time, SigV4Policy.Transcribe.ClockSkew);
             var reader = webSocket ? AudioEventReader.ForWebSocket(chain) : AudioEventReader.ForSignedStream(chain);
             logger.LogInformation("Transcribe stream {SessionId} ({Operation}, {SampleRate} Hz) started for {UserId} with key {AccessKeyId}",

@@ -92,7 +92,6 @@ internal sealed class TranscribeStreamPump(TranscribeSession session, AudioEvent
                     return (Outcome.Ended, null);
                 }
 
-                var arrived = time.GetTimestamp();
                 foreach (var message in decoder.Feed(buffer.AsSpan(0, read)))
                 {
                     var item = reader.Read(message);
@@ -101,7 +100,7 @@ internal sealed class TranscribeStreamPump(TranscribeSession session, AudioEvent
                         return (Outcome.Ended, null);
                     }
 
-                    if (!await session.PostAudioAsync(item.Audio, arrived, CancellationToken.None))
+                    if (!await session.PostAudioAsync(item.Audio, CancellationToken.None))
                     {
                         return (Outcome.SessionEnded, null);
                     }
