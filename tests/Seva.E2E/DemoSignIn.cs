@@ -13,7 +13,7 @@ public static partial class DemoSignIn
         await page.FillAsync("[name='Input.Email']", BrowserFixtureBase.DemoEmail);
         await page.FillAsync("[name='Input.Password']", BrowserFixtureBase.DemoPassword);
         await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForURLAsync(DictationUrl());
+        await page.WaitForURLAsync(DictationUrl(), new() { Timeout = 60_000 }); // hashing the password and the first render of a busy server
     }
 
     [GeneratedRegex(".*/dictation$")]

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Dapr;
 using Dapr.Actors;
 using Dapr.Actors.Client;
 using Microsoft.Extensions.Logging;
@@ -47,7 +45,7 @@ public sealed class DaprBroadcastActors(IActorProxyFactory proxies, ILogger<Dapr
             {
                 return await proxy.InvokeMethodAsync<TRequest, TReply>(method, request);
             }
-            catch (Exception ex) when (IsCallFailure(ex))
+            catch (Exception ex) when (DaprCallFailure.Is(ex))
             {
                 logger.LogError(ex, "Dapr call {Method} of broadcast {SessionId} failed", method, id);
                 return failed(Unreachable);
@@ -61,13 +59,11 @@ public sealed class DaprBroadcastActors(IActorProxyFactory proxies, ILogger<Dapr
             {
                 await proxy.InvokeMethodAsync(method, request);
             }
-            catch (Exception ex) when (IsCallFailure(ex))
+            catch (Exception ex) when (DaprCallFailure.Is(ex))
             {
                 logger.LogError(ex, "Dapr call {Method} of broadcast {SessionId} failed", method, id);
             }
         }
 
-        private static bool IsCallFailure(Exception ex) =>
-            ex is HttpRequestException or ActorMethodInvocationException or DaprApiException or JsonException or TaskCanceledException;
     }
 }

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using Dapr;
 using Dapr.Actors;
 using Dapr.Actors.Client;
 using Microsoft.Extensions.Logging;
@@ -37,7 +35,7 @@ public sealed class DaprDictationActors(IActorProxyFactory proxies, ILogger<Dapr
             {
                 await proxy.InvokeMethodAsync(nameof(DetachAsync), request);
             }
-            catch (Exception ex) when (IsCallFailure(ex))
+            catch (Exception ex) when (DaprCallFailure.Is(ex))
             {
                 // The session times out on its own (the resume window, then the idle timeout).
                 logger.LogWarning(ex, "Could not tell dictation {SessionId} its connection left", sessionId);
@@ -50,7 +48,7 @@ public sealed class DaprDictationActors(IActorProxyFactory proxies, ILogger<Dapr
             {
                 return await proxy.InvokeMethodAsync<DictationProgress>(nameof(GetProgressAsync));
             }
-            catch (Exception ex) when (IsCallFailure(ex))
+            catch (Exception ex) when (DaprCallFailure.Is(ex))
             {
                 logger.LogWarning(ex, "Could not ask dictation {SessionId} for its progress", sessionId);
                 return new DictationProgress(false, 0, 0, null);
@@ -65,7 +63,7 @@ public sealed class DaprDictationActors(IActorProxyFactory proxies, ILogger<Dapr
             {
                 return await proxy.InvokeMethodAsync<TRequest, TReply>(method, request);
             }
-            catch (Exception ex) when (IsCallFailure(ex))
+            catch (Exception ex) when (DaprCallFailure.Is(ex))
             {
                 logger.LogError(ex, "Dapr call {Method} of dictation {SessionId} failed", method, sessionId);
                 return failed(new DictationError(
@@ -76,7 +74,5 @@ public sealed class DaprDictationActors(IActorProxyFactory proxies, ILogger<Dapr
             }
         }
 
-        private static bool IsCallFailure(Exception ex) =>
-            ex is HttpRequestException or ActorMethodInvocationException or DaprApiException or JsonException or TaskCanceledException;
     }
 }
