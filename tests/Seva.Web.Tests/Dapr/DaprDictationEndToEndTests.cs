@@ -92,6 +92,40 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AConnectionThatDropped_ResumesTheSessionThroughAnotherWebHost_OneRecordWithAllTheWords()
+    {
+        await using var web2 = new SevaServer(new Dictionary<string, string?>(Settings("Web", "web-2")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
+        await _sidecar.ConnectAppAsync("seva-web-2", web2.BaseAddress);
+        var first = Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1.2, 16000));
+        var second = Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1.5, 16000));
+        var sessionId = Guid.NewGuid().ToString();
+
+        var before = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        await before.StartAsync(sessionId: sessionId);
+        await before.StreamAsync(first, 16000);
+        await before.WaitForAsync(m => (string?)m["type"] == "audio_ack" && (long)m["received_bytes"]! == first.Length * 2, TimeSpan.FromSeconds(15));
+        before.Abort(); // the network drops; the client comes back through the other web host
+        await before.DisposeAsync();
+
+        await using var after = await DictationClient.ConnectAsync(web2.StreamUri(), SevaServer.AliceKey);
+        var resumed = await after.StartAsync(sessionId: sessionId);
+        Assert.True((bool)resumed["resumed"]!);
+        Assert.Equal(first.Length * 2, (long)resumed["received_bytes"]!);
+        await after.StreamAsync(second, 16000);
+        await after.EndAsync();
+        var complete = await after.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
+
+        Assert.Contains("diabetes", after.FinalText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(_sidecar.Deliveries, d => d.AppId == "seva-web-2" && d.Topic == "seva-web-web-2");
+        using var api = web2.ApiClient(SevaServer.AliceKey);
+        var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
+        Assert.Equal("COMPLETED", (string?)record["status"]);
+        Assert.Contains("headache", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("diabetes", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((first.Length + second.Length) / 16000.0, (double)record["audio_duration_seconds"]!, 2);
+    }
+
+    [Fact]
     public async Task ABadFrame_GetsItsError_AndTheDaprSessionGoesOn()
     {
         await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
