@@ -73,7 +73,8 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
             using var http = Http(seva);
             var audioKey = await AssertFailedByTheRestartAsync(http, id, finals, sent);
 
-            Assert.Equal([audioKey], await bucket.KeysAsync());
+            // (a probe the killed run left under .health/ may still be there: it is not a recording)
+            Assert.Equal([audioKey], (await bucket.KeysAsync()).Where(k => !k.Contains("/.health/", StringComparison.Ordinal)));
             Assert.Empty(Directory.GetFiles(spool));
             Assert.Contains("Recovered 1 recordings a crash left in the spool", seva.Output, StringComparison.Ordinal);
         }

@@ -67,9 +67,15 @@ public sealed class DictationSessions(
 
         try
         {
+            if (_active.ContainsKey(sessionId))
+            {
+                // It started between the first look and the reservation: another connection's, not ours to take.
+                throw new DictationException(DictationError.InvalidState($"Session {sessionId} is already active."));
+            }
+
             var deps = new DictationDependencies(engine, breaker, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
             var (session, started) = await DictationSession.StartAsync(sessionId, start, follower, resumable, admission, deps, _logger, cancellationToken);
-            _active[sessionId] = session;
+            _active[sessionId] = session; // the reservation makes this id ours: nothing else added it meanwhile
             SevaTelemetry.ActiveDictations.Add(1);
             _ = RemoveWhenFinishedAsync(session);
             return (session, started);
@@ -196,7 +202,7 @@ public sealed class DictationSessions(
 
         // Whatever ended it, the id is free again.
         SevaTelemetry.ActiveDictations.Add(-1);
-        _active.TryRemove(session.SessionId, out _);
+        _active.TryRemove(KeyValuePair.Create(session.SessionId, session));
     }
 
     private void RememberEnded(string sessionId, DictationCompleted completed)

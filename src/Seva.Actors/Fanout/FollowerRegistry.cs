@@ -47,6 +47,10 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
     /// <summary>Events held back waiting for a missing earlier one; past this, the gap is given up.</summary>
     private const int MaxHeldBack = 1000;
 
+    /// <summary>How long a missing event is waited for: pub/sub may deliver out of order, but an event
+    /// lost for good (its publishing failed) must not hold back the rest of the session.</summary>
+    private static readonly TimeSpan GapWait = TimeSpan.FromSeconds(2);
+
     private readonly Action<TEvent> _dispatch;
     private readonly Action<FollowerRegistration<TEvent>> _remove;
     private readonly ILogger _logger;
@@ -54,6 +58,7 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
     private readonly SortedDictionary<long, TEvent> _waiting = [];
     private long _next = 1;
     private bool _open;
+    private ITimer? _gapTimer;
 
     internal FollowerRegistration(FollowerAddress address, Action<TEvent> dispatch, Action<FollowerRegistration<TEvent>> remove, ILogger logger)
     {
@@ -75,7 +80,15 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
         }
     }
 
-    public void Dispose() => _remove(this);
+    public void Dispose()
+    {
+        _remove(this);
+        lock (_gate)
+        {
+            _gapTimer?.Dispose();
+            _gapTimer = null;
+        }
+    }
 
     internal void Deliver(long sequence, TEvent sessionEvent)
     {
@@ -88,8 +101,37 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
 
             if (_waiting.Count > MaxHeldBack)
             {
-                _logger.LogWarning("Events of connection {ConnectionId} before {Sequence} never arrived: going on without them", Address.ConnectionId, _waiting.First().Key);
-                _next = _waiting.First().Key;
+                SkipGap();
+            }
+
+            if (_open)
+            {
+                DeliverReady();
+            }
+        }
+    }
+
+    /// <summary>Gives up the missing events before the first one held back.</summary>
+    private void SkipGap()
+    {
+        if (_waiting.Count == 0)
+        {
+            return;
+        }
+
+        _logger.LogWarning("Events of connection {ConnectionId} before {Sequence} never arrived: going on without them", Address.ConnectionId, _waiting.First().Key);
+        _next = _waiting.First().Key;
+    }
+
+    private void OnGapTimeout()
+    {
+        lock (_gate)
+        {
+            _gapTimer?.Dispose();
+            _gapTimer = null;
+            if (_waiting.Count > 0 && !_waiting.ContainsKey(_next))
+            {
+                SkipGap();
             }
 
             if (_open)
@@ -112,6 +154,12 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
             {
                 _logger.LogWarning(ex, "A follower on connection {ConnectionId} failed", Address.ConnectionId);
             }
+        }
+
+        // Something is still held back behind a gap: wait a little for the missing event, then go on.
+        if (_waiting.Count > 0 && _gapTimer is null)
+        {
+            _gapTimer = TimeProvider.System.CreateTimer(_ => OnGapTimeout(), null, GapWait, Timeout.InfiniteTimeSpan);
         }
     }
 }

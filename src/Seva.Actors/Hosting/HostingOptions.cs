@@ -46,6 +46,20 @@ public sealed class DaprHostingOptions
     /// as the Dapr SDK reads them (default http://127.0.0.1:3500).</summary>
     public string? HttpEndpoint { get; set; }
 
+    /// <summary>Dapr's app API token, which the sidecar sends with each call (header <c>dapr-api-token</c>);
+    /// empty: <c>APP_API_TOKEN</c> from the environment, as daprd reads it.</summary>
+    public string? AppApiToken { get; set; }
+
+    /// <summary>The token in use: <see cref="AppApiToken"/>, else <c>APP_API_TOKEN</c>; null if neither.</summary>
+    public string? ResolveAppApiToken() =>
+        !string.IsNullOrEmpty(AppApiToken) ? AppApiToken
+        : Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } token ? token
+        : null;
+
+    /// <summary>Serve the sidecar's endpoints without Dapr's app API token. They run sessions for whoever
+    /// calls them, so only for an app port that nothing but its sidecar can reach.</summary>
+    public bool AllowWithoutAppToken { get; set; }
+
     /// <summary>How often a running session's timers (idle timeout, resume window) are checked and its
     /// state saved to the actor state store.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]

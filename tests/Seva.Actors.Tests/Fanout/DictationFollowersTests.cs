@@ -30,6 +30,22 @@ public sealed class DictationFollowersTests
     }
 
     [Fact]
+    public async Task AnEventLostForGood_IsGivenUpAfterAMoment_AndTheRestStillArrive()
+    {
+        var follower = new RecordingFollower();
+        var registration = _followers.Register(follower);
+        registration.Open();
+
+        _followers.Deliver(registration.Address, Final(2, "two")); // 1 was never published
+        _followers.Deliver(registration.Address, Final(3, "three"));
+
+        await Poll.UntilAsync(() => follower.Finals.Count == 2, TimeSpan.FromSeconds(10));
+        Assert.Equal(["two", "three"], follower.Finals.Select(f => f.Text));
+        _followers.Deliver(registration.Address, Final(1, "one, too late"));
+        Assert.Equal(2, follower.Finals.Count);
+    }
+
+    [Fact]
     public void AnEventDeliveredTwice_ReachesTheFollowerOnce()
     {
         var follower = new RecordingFollower();

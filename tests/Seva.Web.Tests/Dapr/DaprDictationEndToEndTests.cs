@@ -29,6 +29,7 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     private Dictionary<string, string?> Settings(string roles, string hostId) => new()
     {
         ["Seva:Hosting:Mode"] = "Dapr",
+        ["Seva:Hosting:Dapr:AllowWithoutAppToken"] = "true", // the test's sidecar double sends no token
         ["Seva:Hosting:Roles"] = roles,
         ["Seva:Hosting:Dapr:HttpEndpoint"] = _sidecar.HttpEndpoint,
         ["Seva:Hosting:Dapr:CheckInterval"] = "00:00:01",

@@ -11,6 +11,7 @@ public sealed class DaprHostModeTests
     private static Dictionary<string, string?> DaprMode(string roles) => new()
     {
         ["Seva:Hosting:Mode"] = "Dapr",
+        ["Seva:Hosting:Dapr:AllowWithoutAppToken"] = "true", // the test's sidecar double sends no token
         ["Seva:Hosting:Roles"] = roles,
         ["Seva:Hosting:Dapr:HttpEndpoint"] = "http://127.0.0.1:9", // nothing answers there
     };
@@ -27,6 +28,7 @@ public sealed class DaprHostModeTests
         Assert.Contains("BroadcastActor", config["entities"]!.AsArray().Select(e => (string?)e));
         Assert.False((bool?)config["reentrancy"]?["enabled"] ?? false);
         Assert.True((bool)config["drainRebalancedActors"]!);
+        Assert.Equal("0h15m0s0ms", (string?)config["actorIdleTimeout"]);
         var subscriptions = JsonNode.Parse(await client.GetStringAsync("/dapr/subscribe"))!.AsArray();
         var subscription = Assert.Single(subscriptions)!;
         Assert.Equal("seva-pubsub", (string?)subscription["pubsubName"]); // daprd reads JSON keys case-insensitively
@@ -51,6 +53,19 @@ public sealed class DaprHostModeTests
     }
 
     [Fact]
+    public void DaprMode_WithoutAnAppToken_RefusesToStart_SayingHowToFixIt()
+    {
+        var settings = DaprMode("Web,Actors");
+        settings.Remove("Seva:Hosting:Dapr:AllowWithoutAppToken");
+
+        var refused = Assert.ThrowsAny<Exception>(() => new SevaServer(settings));
+
+        var message = refused.ToString();
+        Assert.Contains("APP_API_TOKEN", message, StringComparison.Ordinal);
+        Assert.Contains("AllowWithoutAppToken", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task InProcessMode_TheDefault_ServesNoDaprEndpoints()
     {
         await using var server = new SevaServer();
@@ -63,20 +78,17 @@ public sealed class DaprHostModeTests
     [Fact]
     public async Task WithAnAppToken_TheSidecarsEndpointsAnswerOnlyCallsCarryingIt()
     {
-        Environment.SetEnvironmentVariable("APP_API_TOKEN", "sidecar-secret");
-        try
-        {
-            await using var server = new SevaServer(DaprMode("Web,Actors"));
-            using var client = new HttpClient { BaseAddress = server.BaseAddress };
-            Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dapr/config")).StatusCode);
+        var settings = DaprMode("Web,Actors");
+        settings.Remove("Seva:Hosting:Dapr:AllowWithoutAppToken");
+        settings["Seva:Hosting:Dapr:AppApiToken"] = "sidecar-secret"; // as APP_API_TOKEN, without touching the process's environment
+        await using var server = new SevaServer(settings);
+        using var client = new HttpClient { BaseAddress = server.BaseAddress };
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/dapr/config")).StatusCode);
+        using var end = new StringContent("{\"reason\":\"x\"}", System.Text.Encoding.UTF8, "application/json");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PutAsync("/actors/BroadcastActor/quiet-owl-123/method/EndAsync", end)).StatusCode);
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/dapr/config");
-            request.Headers.Add("dapr-api-token", "sidecar-secret");
-            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
-        }
-        finally
-        {
-            Environment.SetEnvironmentVariable("APP_API_TOKEN", null);
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/dapr/config");
+        request.Headers.Add("dapr-api-token", "sidecar-secret");
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
     }
 }

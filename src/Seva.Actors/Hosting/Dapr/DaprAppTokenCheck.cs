@@ -1,14 +1,16 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 
 namespace Seva.Actors.Hosting.Dapr;
 
-/// <summary>The endpoints the sidecar calls run sessions: when Dapr is given an app API token
-/// (<c>APP_API_TOKEN</c>), only calls carrying it (header <c>dapr-api-token</c>) reach them.</summary>
-internal sealed class DaprAppTokenCheck(RequestDelegate next)
+/// <summary>The endpoints the sidecar calls run sessions: with Dapr's app API token
+/// (<see cref="DaprHostingOptions.AppApiToken"/> or <c>APP_API_TOKEN</c>), only calls carrying it (header
+/// <c>dapr-api-token</c>) reach them.</summary>
+internal sealed class DaprAppTokenCheck(RequestDelegate next, IOptions<HostingOptions> hosting)
 {
-    private readonly byte[]? _token = Environment.GetEnvironmentVariable("APP_API_TOKEN") is { Length: > 0 } token ? Encoding.UTF8.GetBytes(token) : null;
+    private readonly byte[]? _token = hosting.Value.Dapr.ResolveAppApiToken() is { } token ? Encoding.UTF8.GetBytes(token) : null;
 
     public Task InvokeAsync(HttpContext context)
     {

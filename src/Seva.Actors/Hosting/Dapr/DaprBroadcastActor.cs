@@ -56,8 +56,18 @@ public sealed class DaprBroadcastActor : Actor, IBroadcastActor
         var reply = await Local.StartAsync(request);
         if (reply.Started is not null)
         {
-            await SaveAsync(new BroadcastActorState(BroadcastId, BroadcastActorStatus.Running, request.Speaker, request.SourceLanguage, request.QualityTier, []));
-            await RegisterTimerAsync(TimerName, nameof(TickAsync), null, _tick, _tick);
+            try
+            {
+                await SaveAsync(new BroadcastActorState(BroadcastId, BroadcastActorStatus.Running, request.Speaker, request.SourceLanguage, request.QualityTier, []));
+                await RegisterTimerAsync(TimerName, nameof(TickAsync), null, _tick, _tick);
+            }
+            catch (Exception ex)
+            {
+                // Without its state and timer it could not be found again nor expire: it does not go live.
+                Logger.LogError(ex, "Broadcast {SessionId} could not save its state: ending it", BroadcastId);
+                await Local.EndAsync(new BroadcastEndRequest("hostShutdown"));
+                return new BroadcastStartReply(null, new BroadcastError(503, "SERVICE_UNAVAILABLE", "The broadcast's state could not be saved. Please try again."));
+            }
         }
 
         return reply;

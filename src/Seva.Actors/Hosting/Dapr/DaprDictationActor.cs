@@ -52,8 +52,22 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         var reply = await Local.StartAsync(request);
         if (reply.Started is { } started)
         {
-            await SaveAsync(DictationActorState.Started(SessionId, request.Start.UserId, started, request.Follower));
-            await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
+            try
+            {
+                await SaveAsync(DictationActorState.Started(SessionId, request.Start.UserId, started, request.Follower));
+                await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
+            }
+            catch (Exception ex)
+            {
+                // Without its state and timer the session could not be found again nor time out: it does not run.
+                Logger.LogError(ex, "Dictation {SessionId} could not save its state: ending it", SessionId);
+                if (_sessions.Find(SessionId) is { } session)
+                {
+                    await session.AbandonAsync();
+                }
+
+                return new DictationStartReply(null, new DictationError(DictationErrorCodes.TranscribeServiceError, "The session's state could not be saved. Please try again.", Recoverable: false, RetryAfter: 5));
+            }
         }
 
         return reply;

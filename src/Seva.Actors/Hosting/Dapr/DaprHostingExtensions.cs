@@ -52,6 +52,10 @@ public static class DaprHostingExtensions
 
                 // A session is one long conversation with one caller: calls into it must not interleave.
                 options.ReentrancyConfig = new() { Enabled = false };
+
+                // Longer than a session's own idle timeout and resume window, which end it first; an actor
+                // only looked up (a listener's link to a broadcast that never existed) is dropped after it.
+                options.ActorIdleTimeout = TimeSpan.FromMinutes(15);
                 options.DrainRebalancedActors = true;
                 options.DrainOngoingCallTimeout = TimeSpan.FromSeconds(30);
             });
@@ -120,11 +124,18 @@ internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
 {
     public ValidateOptionsResult Validate(string? name, HostingOptions options)
     {
+        var failures = new List<string>();
         if (options.Mode == HostingMode.Dapr && options.Roles == HostingRoles.None)
         {
-            return ValidateOptionsResult.Fail("Seva:Hosting:Roles is empty: in Dapr mode a host is Web, Actors or both (Seva__Hosting__Roles=\"Web,Actors\").");
+            failures.Add("Seva:Hosting:Roles is empty: in Dapr mode a host is Web, Actors or both (Seva__Hosting__Roles=\"Web,Actors\").");
         }
 
-        return ValidateOptionsResult.Success;
+        if (options.Mode == HostingMode.Dapr && !options.Dapr.AllowWithoutAppToken && options.Dapr.ResolveAppApiToken() is null)
+        {
+            failures.Add("Dapr mode serves /actors and /dapr endpoints that run sessions for any caller: set APP_API_TOKEN (Dapr's app API token, in the environment of daprd and Seva alike), "
+                + "or Seva__Hosting__Dapr__AllowWithoutAppToken=true if nothing but the sidecar can reach this port.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -28,7 +28,13 @@ public sealed class DaprPubSubEvents(
     ILogger<DaprPubSubEvents> logger) : BackgroundService, IDictationEventSink, IBroadcastEventSink
 {
     private const int Attempts = 3;
-    private readonly Channel<(string HostId, SevaEventEnvelope Envelope)> _queue = Channel.CreateUnbounded<(string, SevaEventEnvelope)>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>Events waiting to be published. While pub/sub is down they pile up; past this the oldest
+    /// go (receivers skip the gap), rather than memory growing until the host falls over.</summary>
+    private const int MaxQueued = 10_000;
+
+    private readonly Channel<(string HostId, SevaEventEnvelope Envelope)> _queue = Channel.CreateBounded<(string, SevaEventEnvelope)>(
+        new BoundedChannelOptions(MaxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.DropOldest });
 
     public void Send(FollowerAddress to, DictationEvent dictationEvent)
     {
@@ -59,6 +65,7 @@ public sealed class DaprPubSubEvents(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var client = clients.CreateClient(nameof(DaprPubSubEvents));
+        client.Timeout = TimeSpan.FromSeconds(10); // a sidecar that hangs must not hold every later event for 100 s
         var sidecar = hosting.Value.Dapr.ResolveHttpEndpoint();
         var pubsub = Uri.EscapeDataString(hosting.Value.Dapr.PubSubName);
         var reader = _queue.Reader;
@@ -108,13 +115,15 @@ public sealed class DaprPubSubEvents(
                 response.EnsureSuccessStatusCode();
                 return;
             }
-            catch (HttpRequestException ex) when (attempt < Attempts)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested && attempt < Attempts)
             {
                 logger.LogWarning(ex, "Publishing to {Url} failed; retrying", url);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), stoppingToken);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
+                // Whatever failed (timeout, serialisation), this event is dropped and the loop goes on:
+                // one event must not stop the host's fan-out for every other socket.
                 logger.LogError(ex, "Dropped an event: the sidecar would not publish it to {Url}", url);
             }
         }

@@ -21,6 +21,7 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     private IDictationActor? _session;
     private FollowerRegistration<DictationEvent>? _registration;
     private DictationStarted? _started;
+    private int _completions;
     private AwsCompatException? _failure;
     private byte? _oddByte;
 
@@ -120,7 +121,13 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
     {
         _failure ??= failure;
         var reply = await _session!.EndAsync(new DictationEndRequest(ConnectionId));
-        if (reply.Completed is null)
+        if (reply.Completed is { } completed)
+        {
+            // Between hosts the completion event may still be on its way behind the last finals.
+            await Task.WhenAny(_finished.Task, Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+            OnCompleted(completed);
+        }
+        else
         {
             _logger.LogError("Transcribe stream session {SessionId} failed to finish: {Message}", SessionId, reply.Error?.Message);
             _events.Writer.TryWrite(TranscribeEvents.Failure(new AwsCompatException(AwsCompatException.InternalFailure, "The session failed to finish; what was received is kept.")));
@@ -155,6 +162,12 @@ internal sealed class TranscribeSession : IDictationFollower, IDisposable
 
     public void OnCompleted(DictationCompleted completed)
     {
+        // Once: it comes as the session's last event, or from the end's answer if that event was lost.
+        if (Interlocked.Exchange(ref _completions, 1) == 1)
+        {
+            return;
+        }
+
         if (_failure is not null)
         {
             _events.Writer.TryWrite(TranscribeEvents.Failure(_failure));

@@ -19,6 +19,7 @@ public sealed partial class ListenerPage : IBroadcastClient
     private string _language = "es";
     private bool _audioOn;
     private bool _joined;
+    private bool _joining;
     private bool _ended;
     private bool _interactive;
     private bool _playbackPaused;
@@ -106,16 +107,30 @@ public sealed partial class ListenerPage : IBroadcastClient
 
     private async Task JoinAsync()
     {
-        if (_live is null)
+        if (_live is null || _joining || _joined)
         {
-            return;
+            return; // one listener per page, however often Listen is pressed
         }
+
+        _joining = true;
+        try
+        {
+            await JoinOnceAsync(_live);
+        }
+        finally
+        {
+            _joining = false;
+        }
+    }
+
+    private async Task JoinOnceAsync(IBroadcastActor live)
+    {
 
         _player ??= await JS.InvokeAsync<IJSObjectReference>("import", "./features/Broadcast/listen.js");
         await _player.InvokeVoidAsync("unlock");
         _registration?.Dispose();
         _registration = Followers.Register(this);
-        var reply = await _live.JoinAsync(new BroadcastJoinRequest(_registration.Address, _language, _audioOn));
+        var reply = await live.JoinAsync(new BroadcastJoinRequest(_registration.Address, _language, _audioOn));
         if (reply.State is not { } state)
         {
             _registration.Dispose();

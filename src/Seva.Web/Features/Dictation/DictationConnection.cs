@@ -27,6 +27,9 @@ internal sealed class DictationConnection(
     /// <summary>How long the writer may take to send what is queued (a close frame last) once the reader stops.</summary>
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long session_end's answer waits for the completion event before it completes the socket itself.</summary>
+    private static readonly TimeSpan CompletionEventWait = TimeSpan.FromSeconds(5);
+
     // Unbounded: one client follows its own session, whose messages are small and few.
     private readonly ClientOutbox _outbox = new(long.MaxValue);
     private IDictationActor? _session;
@@ -34,6 +37,7 @@ internal sealed class DictationConnection(
     private FollowerRegistration<DictationEvent>? _registration;
     private long _receivedBytes;
     private volatile bool _completed;
+    private int _completions;
     private volatile bool _starting;
     private bool _ended;
     private volatile bool _superseded;
@@ -82,6 +86,12 @@ internal sealed class DictationConnection(
 
     public void OnCompleted(DictationCompleted completed)
     {
+        // Once: it comes as the session's last event, or from session_end's answer if that event was lost.
+        if (Interlocked.Exchange(ref _completions, 1) == 1)
+        {
+            return;
+        }
+
         _completed = true;
         Send(new SessionCompleteMessage(completed.SessionId, completed.TranscriptionId.ToString(), completed.AudioKey, completed.TotalDuration, completed.WordCount, Now));
         var status = completed.Status == Seva.Actors.Storage.TranscriptionStatus.Failed
@@ -197,7 +207,11 @@ internal sealed class DictationConnection(
         // Queued for the session without waiting for it (the read buffer is copied); not cancelled by the
         // socket: once a frame is read, it is kept whatever the client does next.
         var reply = await _session.AcceptAudioAsync(new DictationAudioRequest(_registration!.Address.ConnectionId, frame[1..].ToArray()));
-        Interlocked.Exchange(ref _receivedBytes, reply.ReceivedBytes);
+        if (reply.Error is null)
+        {
+            Interlocked.Exchange(ref _receivedBytes, reply.ReceivedBytes); // a refusal's count says nothing
+        }
+
         if (reply.Error is { } refused)
         {
             throw new DictationException(refused);
@@ -280,6 +294,13 @@ internal sealed class DictationConnection(
         if (reply.Error is { } error)
         {
             SendError(error);
+        }
+        else if (reply.Completed is { } completed && !_completed)
+        {
+            // Between hosts the completion event may still be on its way, behind the last finals: give it
+            // a moment, then complete from the answer (the finals are in the record whatever happens).
+            await Task.Delay(CompletionEventWait, time);
+            OnCompleted(completed);
         }
     }
 
