@@ -25,7 +25,6 @@ public sealed class DictationSession
     private long _receivedBytes;
     private AddressedFollower? _holder;
     private long _generation;
-    private long _unheldSince;
 
     private DictationSession(string sessionId, string userId, DictationDependencies deps, IDisposable slot, FollowerRelay? relay, ILogger logger)
     {
@@ -219,7 +218,6 @@ public sealed class DictationSession
             Relay?.Detach(_holder);
             _holder = null;
             generation = ++_generation;
-            _unheldSince = _time.GetTimestamp();
             return true;
         }
     }
@@ -233,27 +231,11 @@ public sealed class DictationSession
         }
     }
 
-    /// <summary>Ends the session if a timer ran out: no audio for <paramref name="idleTimeout"/>, or no
-    /// connection for <paramref name="resumeWindow"/> after the last one dropped.</summary>
-    public Task CheckTimersAsync(TimeSpan idleTimeout, TimeSpan resumeWindow)
+    /// <summary>Ends the session if it had no audio for <paramref name="idleTimeout"/> (the resume window
+    /// has its own timer in the host that holds the session, <see cref="DictationSessions.Detach"/>).</summary>
+    public Task CheckTimersAsync(TimeSpan idleTimeout)
     {
-        if (!Actor.IsActive)
-        {
-            return Task.CompletedTask;
-        }
-
-        bool abandoned;
-        lock (_holderGate)
-        {
-            abandoned = Relay is not null && _holder is null && _time.GetElapsedTime(_unheldSince) >= resumeWindow;
-        }
-
-        if (abandoned)
-        {
-            return AbandonAsync();
-        }
-
-        if (Actor.IdleFor < idleTimeout)
+        if (!Actor.IsActive || Actor.IdleFor < idleTimeout)
         {
             return Task.CompletedTask;
         }

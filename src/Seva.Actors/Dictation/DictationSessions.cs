@@ -155,8 +155,7 @@ public sealed class DictationSessions(
         ArgumentNullException.ThrowIfNull(session);
         try
         {
-            // The resume window has its own timer here (Detach); a Dapr host checks both with one.
-            await session.CheckTimersAsync(options.Value.IdleTimeout, TimeSpan.MaxValue);
+            await session.CheckTimersAsync(options.Value.IdleTimeout);
         }
         catch (DictationException)
         {

@@ -41,12 +41,15 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private IDictationActor Local => _local.Get(SessionId);
 
+    /// <summary>Saved as running, but not running here: the host that ran it went away.</summary>
+    private bool Interrupted => _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null;
+
     public async Task<DictationStartReply> StartAsync(DictationStartRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        if (Interrupted)
         {
-            return new DictationStartReply(null, Interrupted());
+            return new DictationStartReply(null, InterruptedError());
         }
 
         var reply = await Local.StartAsync(request);
@@ -74,15 +77,15 @@ public sealed class DaprDictationActor : Actor, IDictationActor
     }
 
     public Task<DictationAudioReply> AcceptAudioAsync(DictationAudioRequest request) =>
-        _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null
-            ? Task.FromResult(new DictationAudioReply(_state.ReceivedBytes, Interrupted()))
+        Interrupted
+            ? Task.FromResult(new DictationAudioReply(_state!.ReceivedBytes, InterruptedError()))
             : Local.AcceptAudioAsync(request);
 
     public async Task<DictationEndReply> EndAsync(DictationEndRequest request)
     {
-        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        if (Interrupted)
         {
-            return new DictationEndReply(null, Interrupted());
+            return new DictationEndReply(null, InterruptedError());
         }
 
         var reply = await Local.EndAsync(request);
@@ -109,7 +112,7 @@ public sealed class DaprDictationActor : Actor, IDictationActor
     {
         var saved = await StateManager.TryGetStateAsync<DictationActorState>(StateKey);
         _state = saved.HasValue ? saved.Value : null;
-        if (_state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null)
+        if (Interrupted)
         {
             // Placed here after the host that ran it went away: its decoder and open audio went with it.
             Logger.LogWarning("Dictation {SessionId} was running on another host that went away; its record keeps what was saved", SessionId);
@@ -157,7 +160,7 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         await StateManager.SaveStateAsync();
     }
 
-    private DictationError Interrupted() => new(
+    private DictationError InterruptedError() => new(
         DictationErrorCodes.TranscribeServiceError,
         $"Session {SessionId} was interrupted: the host running it went away. Its record keeps what was saved; start a new session.",
         Recoverable: false);

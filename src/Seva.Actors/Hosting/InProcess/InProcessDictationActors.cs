@@ -16,8 +16,6 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
 
     private sealed class Actor(DictationSessions sessions, IDictationEventSink events, TimeProvider time, string sessionId) : IDictationActor
     {
-        private DictationSessions Sessions => sessions;
-
         public async Task<DictationStartReply> StartAsync(DictationStartRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
@@ -25,7 +23,7 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
             {
                 var follower = new AddressedFollower(sessionId, request.Follower, events);
                 var start = request.Start with { SessionId = sessionId };
-                var (_, started) = await Sessions.StartAsync(sessionId, start, follower, request.Resumable, CancellationToken.None);
+                var (_, started) = await sessions.StartAsync(sessionId, start, follower, request.Resumable, CancellationToken.None);
                 return new DictationStartReply(started, null);
             }
             catch (DictationException ex)
@@ -37,7 +35,7 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
         public async Task<DictationAudioReply> AcceptAudioAsync(DictationAudioRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
-            if (Sessions.Find(sessionId) is not { } session)
+            if (sessions.Find(sessionId) is not { } session)
             {
                 return new DictationAudioReply(0, NotRunning());
             }
@@ -63,9 +61,9 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
 
         public async Task<DictationEndReply> EndAsync(DictationEndRequest request)
         {
-            if (Sessions.Find(sessionId) is not { } session)
+            if (sessions.Find(sessionId) is not { } session)
             {
-                return Sessions.FindEnded(sessionId) is { } ended ? new DictationEndReply(ended, null) : new DictationEndReply(null, NotRunning());
+                return sessions.FindEnded(sessionId) is { } ended ? new DictationEndReply(ended, null) : new DictationEndReply(null, NotRunning());
             }
 
             try
@@ -81,21 +79,21 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
         public Task DetachAsync(DictationDetachRequest request)
         {
             ArgumentNullException.ThrowIfNull(request);
-            if (Sessions.Find(sessionId) is { } session)
+            if (sessions.Find(sessionId) is { } session)
             {
-                Sessions.Detach(session, request.ConnectionId);
+                sessions.Detach(session, request.ConnectionId);
             }
 
             return Task.CompletedTask;
         }
 
-        public Task<DictationProgress> GetProgressAsync() => Task.FromResult(Sessions.Find(sessionId) is { } session
+        public Task<DictationProgress> GetProgressAsync() => Task.FromResult(sessions.Find(sessionId) is { } session
             ? new DictationProgress(session.IsActive, session.SecondsDecoded, session.ReceivedBytes, session.Completion.IsCompletedSuccessfully ? session.Completion.Result : null)
-            : new DictationProgress(false, 0, 0, Sessions.FindEnded(sessionId)));
+            : new DictationProgress(false, 0, 0, sessions.FindEnded(sessionId)));
 
-        public Task CheckTimersAsync() => Sessions.Find(sessionId) is { } session ? Sessions.CheckTimersAsync(session) : Task.CompletedTask;
+        public Task CheckTimersAsync() => sessions.Find(sessionId) is { } session ? sessions.CheckTimersAsync(session) : Task.CompletedTask;
 
-        private DictationError NotRunning() => Sessions.FindEnded(sessionId) is not null
+        private DictationError NotRunning() => sessions.FindEnded(sessionId) is not null
             ? DictationError.InvalidState("The session has ended.")
             : DictationError.InvalidState($"Session {sessionId} is not running: start it first.");
     }
