@@ -5,9 +5,11 @@ namespace Seva.Actors.Fanout;
 
 /// <summary>A broadcast connection known only by its address: the broadcast's callbacks become numbered
 /// events sent through the sink to whichever host holds the connection.</summary>
-public sealed class AddressedBroadcastClient(string sessionId, FollowerAddress address, IBroadcastEventSink sink) : IBroadcastClient
+/// <param name="epoch">0 where the broadcast started; higher on each host it went on on after a move
+/// (<see cref="EventSequence"/>).</param>
+public sealed class AddressedBroadcastClient(string sessionId, FollowerAddress address, IBroadcastEventSink sink, int epoch = 0) : IBroadcastClient
 {
-    private long _sequence;
+    private long _sequence = EventSequence.Start(epoch);
 
     public FollowerAddress Address => address;
 

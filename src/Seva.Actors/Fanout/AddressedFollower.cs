@@ -7,9 +7,11 @@ namespace Seva.Actors.Fanout;
 /// through the sink to whichever host holds the follower.</summary>
 /// <remarks>Calls come one at a time (the session's turn, or the relay's lock), so the counter needs no
 /// more than <see cref="Interlocked"/>.</remarks>
-public sealed class AddressedFollower(string sessionId, FollowerAddress address, IDictationEventSink sink) : IDictationFollower
+/// <param name="epoch">0 where the session started; higher on each host it went on on after a move
+/// (<see cref="EventSequence"/>).</param>
+public sealed class AddressedFollower(string sessionId, FollowerAddress address, IDictationEventSink sink, int epoch = 0) : IDictationFollower
 {
-    private long _sequence;
+    private long _sequence = EventSequence.Start(epoch);
 
     public FollowerAddress Address => address;
 

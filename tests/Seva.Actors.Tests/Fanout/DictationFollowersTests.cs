@@ -132,6 +132,45 @@ public sealed class DictationFollowersTests
         Assert.True(sink.Sent[2].Event.Superseded);
     }
 
+    [Fact]
+    public void ASessionThatMovedHost_NumbersAfresh_AndItsFirstEventsAreNotTakenForDuplicates()
+    {
+        var follower = new RecordingFollower();
+        var registration = _followers.Register(follower);
+        registration.Open();
+        var sink = new CollectingSink();
+        var before = new AddressedFollower("s1", registration.Address, sink);
+        var after = new AddressedFollower("s1", registration.Address, sink, epoch: 1);
+
+        before.OnResult(new DictationResult("a", false, "one", 0.9, 0, 1));
+        before.OnResult(new DictationResult("b", false, "two", 0.9, 1, 2));
+        after.OnResult(new DictationResult("c", false, "three", 0.9, 2, 3));
+        after.OnResult(new DictationResult("d", false, "four", 0.9, 3, 4));
+        foreach (var sent in sink.Sent)
+        {
+            _followers.Deliver(registration.Address, sent.Event);
+        }
+
+        Assert.Equal(["one", "two", "three", "four"], follower.Finals.Select(f => f.Text));
+    }
+
+    [Fact]
+    public void TheFirstEventOfALaterEpoch_PassesOnWhatTheEarlierLeftHeldBack_AndDropsItsStragglers()
+    {
+        var follower = new RecordingFollower();
+        var registration = _followers.Register(follower);
+        registration.Open();
+
+        _followers.Deliver(registration.Address, Final(1, "one"));
+        _followers.Deliver(registration.Address, Final(3, "three")); // 2 is still on its way
+        _followers.Deliver(registration.Address, Final(EventSequence.First(1) + 1, "moved two"));
+        Assert.Equal(["one", "three"], follower.Finals.Select(f => f.Text)); // the new epoch's first is awaited
+        _followers.Deliver(registration.Address, Final(EventSequence.First(1), "moved one"));
+        _followers.Deliver(registration.Address, Final(2, "two, too late"));
+
+        Assert.Equal(["one", "three", "moved one", "moved two"], follower.Finals.Select(f => f.Text));
+    }
+
     private sealed class CollectingSink : IDictationEventSink
     {
         public List<DictationEventEnvelope> Sent { get; } = [];
