@@ -17,8 +17,34 @@ public sealed class DictatedTranscript(FormattingOptions options)
     private readonly List<DictatedFinal> _finals = [];
     private bool _dictatesPunctuation;
     private int _pieces;
+    private int _restored;
 
     public FormattingOptions Options => options;
+
+    /// <summary>The transcript a session had written on the host it ran on before, as its record kept it
+    /// (text and words), for the host it goes on on after a move.</summary>
+    /// <remarks>The record keeps the text and the words, not how they were split into finals, so what was
+    /// written before the move becomes one final that later commands do not reach into ("scratch that" right
+    /// after a move removes nothing): taking back words the clinician has already seen on another host's
+    /// page is not worth guessing the split. Whether the clinician dictates punctuation is read back from
+    /// the words (a word written as a punctuation mark other than itself was spoken punctuation).</remarks>
+    public static DictatedTranscript Restore(FormattingOptions options, string text, IReadOnlyList<TimedWord> words)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(words);
+        var transcript = new DictatedTranscript(options);
+        if (text.Length == 0 && words.Count == 0)
+        {
+            return transcript;
+        }
+
+        transcript._dictatesPunctuation = words.Any(w => w.Token is { } token && IsPunctuation(token) && !string.Equals(token, w.Word, StringComparison.OrdinalIgnoreCase));
+        transcript._pieces = words.Count == 0 ? 0 : words.Max(w => w.Piece ?? -1) + 1;
+        transcript._restored = 1;
+        var closed = options.Mode == FormattingMode.Dictation && !transcript._dictatesPunctuation && text.EndsWith('.');
+        transcript._finals.Add(new DictatedFinal("restored", string.Empty, text, string.Join(' ', words.Select(w => w.Word)), words, closed));
+        return transcript;
+    }
 
     public string Text => string.Concat(_finals.Select(f => f.Separator + f.Text));
 
@@ -36,8 +62,9 @@ public sealed class DictatedTranscript(FormattingOptions options)
             : [.. result.Text.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => new RecognizedWord(w, result.StartTime, result.EndTime, result.Confidence))];
         var formatted = TranscriptFormatter.Format([.. words.Select(w => w.Word)], new FormattingContext([.. _finals.Select(f => f.Text)]), options);
 
-        var removed = _finals.Skip(_finals.Count - formatted.FinalsToDelete).Select(f => f.SegmentId).ToList();
-        _finals.RemoveRange(_finals.Count - formatted.FinalsToDelete, formatted.FinalsToDelete);
+        var deleted = Math.Min(formatted.FinalsToDelete, _finals.Count - _restored);
+        var removed = _finals.Skip(_finals.Count - deleted).Select(f => f.SegmentId).ToList();
+        _finals.RemoveRange(_finals.Count - deleted, deleted);
 
         var tokens = formatted.Words.Select(m => m.Fate == WordFate.Written && m.TokenIndex is { } t ? formatted.Tokens[t].Text : null).ToArray();
         var text = formatted.Text;

@@ -59,11 +59,13 @@ public static class DictationExtensions
     }
 
     /// <summary>Ends every open session when the host starts stopping (SIGTERM), before the server waits
-    /// for requests: a socket's request lasts as long as its session, so the sessions end first.</summary>
-    private sealed class SessionsShutdown(DictationSessions sessions, IOptions<ShutdownOptions> options) : IHostedLifecycleService
+    /// for requests: a socket's request lasts as long as its session, so the sessions end first. In Dapr
+    /// mode they are not ended but moved: Dapr places each on another actor host at its next call.</summary>
+    private sealed class SessionsShutdown(DictationSessions sessions, IOptions<ShutdownOptions> options, IOptions<HostingOptions> hosting) : IHostedLifecycleService
     {
-        public Task StoppingAsync(CancellationToken cancellationToken) =>
-            sessions.EndAllAsync(options.Value.ShutdownTimeout, cancellationToken);
+        public Task StoppingAsync(CancellationToken cancellationToken) => hosting.Value.Mode == HostingMode.Dapr
+            ? sessions.SuspendAllAsync(options.Value.ShutdownTimeout, cancellationToken)
+            : sessions.EndAllAsync(options.Value.ShutdownTimeout, cancellationToken);
 
         public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -64,13 +64,30 @@ public sealed class DictationSession
     /// <summary>Admits and starts a session followed by <paramref name="follower"/>; a resumable one is
     /// held by it (and its events kept while no connection holds it). Throws <see cref="DictationException"/>
     /// (limit, bad fields, engine or database failure); nothing is left behind then.</summary>
-    public static async Task<(DictationSession Session, DictationStarted Started)> StartAsync(
+    public static Task<(DictationSession Session, DictationStarted Started)> StartAsync(
         string sessionId, DictationStart start, AddressedFollower follower, bool resumable, DictationAdmission admission, DictationDependencies deps, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(start);
+        return OpenAsync(sessionId, start, follower, resumable, admission, deps, logger, "dictation.start", actor => actor.StartAsync(start, cancellationToken));
+    }
+
+    /// <summary>Admits a session that ran on another actor host and goes on with it here, held by
+    /// <paramref name="follower"/> (see <see cref="DictationActor.ContinueAsync"/>).</summary>
+    public static Task<(DictationSession Session, DictationStarted Started)> ContinueAsync(
+        string sessionId, DictationContinuation continuation, AddressedFollower follower, DictationAdmission admission, DictationDependencies deps, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(continuation);
+        return OpenAsync(
+            sessionId, continuation.Start, follower, continuation.Resumable, admission, deps, logger, "dictation.continue",
+            actor => actor.ContinueAsync(continuation.Start, continuation.TranscriptionId, continuation.ReceivedBytes, cancellationToken));
+    }
+
+    private static async Task<(DictationSession Session, DictationStarted Started)> OpenAsync(
+        string sessionId, DictationStart start, AddressedFollower follower, bool resumable, DictationAdmission admission, DictationDependencies deps, ILogger logger, string activityName, Func<DictationActor, Task<DictationStarted>> open)
+    {
         var slot = admission.Admit();
         using var scope = SessionLogScope.Begin(logger, sessionId); // the session's mailbox loop inherits it
-        using var activity = SevaTelemetry.ActivitySource.StartActivity("dictation.start");
+        using var activity = SevaTelemetry.ActivitySource.StartActivity(activityName);
         activity?.SetTag("seva.session_id", sessionId);
         activity?.SetTag("seva.quality", start.Quality);
         var relay = resumable ? new FollowerRelay() : null;
@@ -78,7 +95,8 @@ public sealed class DictationSession
         var subscription = session.Actor.Follow(relay ?? (IDictationFollower)follower);
         try
         {
-            var started = await session.Mailbox.CallAsync(() => session.Actor.StartAsync(start, cancellationToken));
+            var started = await session.Mailbox.CallAsync(() => open(session.Actor));
+            session._receivedBytes = started.ReceivedBytes; // 0, or where a session that moved here goes on
             if (relay is not null)
             {
                 session.Claim(follower);
@@ -102,6 +120,10 @@ public sealed class DictationSession
         try
         {
             await Actor.Completion;
+        }
+        catch (DictationMovedException)
+        {
+            // it goes on on another host
         }
         catch (Exception ex)
         {
@@ -273,6 +295,20 @@ public sealed class DictationSession
     public Task<DictationCompleted> AbandonAsync() =>
         Call(() => Actor.AbandonAsync(CancellationToken.None));
 
+    /// <summary>Moves the session off this host after the audio already queued (see
+    /// <see cref="DictationActor.SuspendAsync"/>).</summary>
+    public async Task SuspendAsync()
+    {
+        try
+        {
+            await Mailbox.CallAsync(() => Actor.SuspendAsync(CancellationToken.None));
+        }
+        catch (ObjectDisposedException)
+        {
+            // it ended on its own meanwhile
+        }
+    }
+
     /// <summary>Ends the session as its host goes away (as when its client leaves: text and audio kept).</summary>
     public async Task ShutDownAsync()
     {
@@ -310,3 +346,8 @@ public sealed class DictationSession
         }
     }
 }
+
+/// <summary>What a host needs to go on with a session that ran on another: how it was started (for a
+/// fresh stream with the same language, vocabulary and formatting), its record, and the audio it had
+/// taken as last saved.</summary>
+public sealed record DictationContinuation(DictationStart Start, Guid TranscriptionId, long ReceivedBytes, bool Resumable);

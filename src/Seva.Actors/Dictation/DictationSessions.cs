@@ -58,6 +58,32 @@ public sealed class DictationSessions(
             return (existing, resumed);
         }
 
+        return await OpenAsync(sessionId, deps => DictationSession.StartAsync(sessionId, start, follower, resumable, admission, deps, _logger, cancellationToken));
+    }
+
+    /// <summary>Goes on here with session <paramref name="sessionId"/>, which ran on another actor host
+    /// (see <see cref="DictationActor.ContinueAsync"/>); its events go to <paramref name="follower"/>.</summary>
+    public Task<(DictationSession Session, DictationStarted Started)> ContinueAsync(string sessionId, DictationContinuation continuation, AddressedFollower follower, CancellationToken cancellationToken) =>
+        OpenAsync(sessionId, deps => DictationSession.ContinueAsync(sessionId, continuation, follower, admission, deps, _logger, cancellationToken));
+
+    /// <summary>Moves session <paramref name="sessionId"/> off this host (see <see cref="DictationActor.SuspendAsync"/>);
+    /// false if it was not running here.</summary>
+    public async Task<bool> SuspendAsync(string sessionId)
+    {
+        if (!_active.TryGetValue(sessionId, out var session) || !session.IsActive)
+        {
+            return false;
+        }
+
+        await session.SuspendAsync();
+
+        // Gone from here at once, so a call that reaches this host next finds it moved, not running.
+        _active.TryRemove(KeyValuePair.Create(sessionId, session));
+        return true;
+    }
+
+    private async Task<(DictationSession Session, DictationStarted Started)> OpenAsync(string sessionId, Func<DictationDependencies, Task<(DictationSession Session, DictationStarted Started)>> open)
+    {
         // The id is taken before the session starts (as the Dapr runtime puts two starts of one actor in
         // turn), so a second start of the same id is refused without leaving a record behind.
         if (!_starting.TryAdd(sessionId, 0))
@@ -74,7 +100,7 @@ public sealed class DictationSessions(
             }
 
             var deps = new DictationDependencies(engine, breaker, records, audio, options.Value, time, loggers.CreateLogger<DictationActor>());
-            var (session, started) = await DictationSession.StartAsync(sessionId, start, follower, resumable, admission, deps, _logger, cancellationToken);
+            var (session, started) = await open(deps);
             _active[sessionId] = session; // the reservation makes this id ours: nothing else added it meanwhile
             SevaTelemetry.ActiveDictations.Add(1);
             _ = RemoveWhenFinishedAsync(session);
@@ -178,6 +204,24 @@ public sealed class DictationSessions(
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             _logger.LogWarning("{Count} of {Open} sessions did not end in time; their records keep what was saved", ending.Count(t => !t.IsCompleted), open.Count);
+        }
+    }
+
+    /// <summary>In Dapr mode, as this host stops: every open session moves off it (text saved, audio
+    /// completed, record left for the host Dapr places the session on next), waiting at most
+    /// <paramref name="timeout"/>.</summary>
+    public async Task SuspendAllAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        _endedAll = true;
+        var open = _active.Keys.ToList();
+        var moving = open.Select(SuspendAsync).ToList();
+        try
+        {
+            await Task.WhenAll(moving).WaitAsync(timeout, time, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            _logger.LogWarning("{Count} of {Open} sessions did not move off this host in time; their records keep what was saved", moving.Count(t => !t.IsCompleted), open.Count);
         }
     }
 

@@ -11,6 +11,11 @@ public interface IAudioStore
     /// <summary>Starts a new object that is written as the recording goes.</summary>
     Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken);
 
+    /// <summary>Opens a stored object to write on at its end, for a recording that goes on on this host
+    /// after it moved from another; null when there is no such object to continue (it was never written
+    /// or is not complete yet, as an S3 upload a crashed host left open).</summary>
+    Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken);
+
     /// <summary>Opens a stored object for reading (seekable, for range requests), or null if absent.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);
 

@@ -10,6 +10,10 @@ public sealed record RecordLease(string HostId, TimeSpan Duration)
 {
     public const string HostIdFile = "host-id";
 
+    /// <summary>The host of a record whose session is moving to another host: no host renews it, so it
+    /// fails when its lease runs out unless the host the session goes on on claims it first.</summary>
+    public const string Released = "(released)";
+
     /// <summary>How often a running host renews its claim: three renewals fit in one lease, so one
     /// missed renewal (a slow database) does not lose it.</summary>
     public TimeSpan RenewEvery => Duration / 3;

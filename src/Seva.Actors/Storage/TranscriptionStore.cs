@@ -70,6 +70,61 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
 
     public RecordLease Lease => lease;
 
+    /// <summary>This host takes over an IN_PROGRESS record whose session goes on here after it ran on
+    /// another host (moved, or crashed within the lease). Returns the record as saved, or null when it is
+    /// no longer in progress (it was finished, or failed after its lease ran out).</summary>
+    public async Task<TranscriptionRecord?> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    {
+        TranscriptionRecord? claimed = null;
+        await WriteAsync(async () =>
+        {
+            var until = time.GetUtcNow().UtcDateTime + lease.Duration;
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            var updated = await db.Transcriptions
+                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.HostId, lease.HostId).SetProperty(t => t.LeaseExpiresAt, until), cancellationToken);
+            if (updated == 1)
+            {
+                claimed = await db.Transcriptions.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken);
+            }
+        });
+        return claimed;
+    }
+
+    /// <summary>The session moves to another host: its progress is saved and the record left IN_PROGRESS
+    /// under no host. The host it goes on on claims it (<see cref="ClaimAsync"/>); if none does within the
+    /// lease (the client never came back), any host marks it FAILED, keeping its text.</summary>
+    public Task ReleaseAsync(Guid id, TranscriptProgress progress, string? audioKey, CancellationToken cancellationToken) =>
+        WriteAsync(async () =>
+        {
+            ArgumentNullException.ThrowIfNull(progress);
+            var now = time.GetUtcNow().UtcDateTime;
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Transcriptions
+                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress && t.HostId == lease.HostId)
+                .ExecuteUpdateAsync(
+                    s => s.SetProperty(t => t.TranscriptText, progress.Transcript)
+                        .SetProperty(t => t.WordCount, progress.WordCount)
+                        .SetProperty(t => t.AudioDurationSeconds, progress.DurationSeconds)
+                        .SetProperty(t => t.Words, progress.Words)
+                        .SetProperty(t => t.AudioKey, audioKey)
+                        .SetProperty(t => t.PartialTranscript, (string?)null)
+                        .SetProperty(t => t.HostId, RecordLease.Released)
+                        .SetProperty(t => t.LeaseExpiresAt, now + lease.Duration)
+                        .SetProperty(t => t.UpdatedAt, now),
+                    cancellationToken);
+        });
+
+    /// <summary>The recording goes on in another object (the one it started in could not be continued).</summary>
+    public Task SaveAudioKeyAsync(Guid id, string? audioKey, CancellationToken cancellationToken) =>
+        WriteAsync(async () =>
+        {
+            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await db.Transcriptions
+                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.AudioKey, audioKey), cancellationToken);
+        });
+
     /// <summary>At start-up, before this host runs a session: records left IN_PROGRESS by this host's
     /// earlier run (it crashed), by a host whose lease ran out, or by a version without leases can never
     /// finish: mark them FAILED, keeping their text.</summary>

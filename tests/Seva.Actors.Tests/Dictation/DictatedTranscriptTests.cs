@@ -40,6 +40,44 @@ public sealed class DictatedTranscriptTests
     }
 
     [Fact]
+    public void ATranscriptRestoredFromItsRecord_GoesOnAsItWas_AndScratchThatDoesNotReachBeforeTheMove()
+    {
+        var before = new DictatedTranscript(FormattingOptions.Dictation);
+        before.Add(Final("s1", "the patient is stable period"));
+        before.Add(Final("s2", "she has a fever period"));
+
+        var after = DictatedTranscript.Restore(FormattingOptions.Dictation, before.Text, DictatedTranscript.ParseWords(before.WordsJson()));
+        after.Add(Final("s3", "no cough period"));
+        var (scratched, removed) = after.Add(Final("s4", "scratch that"));
+        var (last, _) = after.Add(Final("s5", "scratch that"));
+
+        Assert.Null(scratched);
+        Assert.Equal(["s3"], removed);
+        Assert.Null(last); // what was written before the move stays
+        Assert.Equal("The patient is stable. She has a fever.", after.Text);
+        Assert.Equal(before.WordsJson(), after.WordsJson());
+    }
+
+    [Fact]
+    public void ARestoredTranscript_KeepsWhetherTheClinicianDictatesPunctuation()
+    {
+        var dictating = new DictatedTranscript(FormattingOptions.Dictation);
+        dictating.Add(Final("s1", "the patient is stable period"));
+        var plain = new DictatedTranscript(FormattingOptions.Dictation);
+        plain.Add(Final("s1", "the patient is stable"));
+
+        var restoredDictating = DictatedTranscript.Restore(FormattingOptions.Dictation, dictating.Text, DictatedTranscript.ParseWords(dictating.WordsJson()));
+        var restoredPlain = DictatedTranscript.Restore(FormattingOptions.Dictation, plain.Text, DictatedTranscript.ParseWords(plain.WordsJson()));
+
+        restoredDictating.Add(Final("s2", "she has a fever"));
+        restoredPlain.Add(Final("s2", "she has a fever"));
+
+        // Dictating punctuation: an unpunctuated final is not closed with a period for the clinician.
+        Assert.Equal("The patient is stable. She has a fever", restoredDictating.Text);
+        Assert.Equal("The patient is stable. She has a fever.", restoredPlain.Text);
+    }
+
+    [Fact]
     public void FinalsWithoutSpokenPunctuation_ReadAsSentences_UntilTheClinicianDictatesPunctuation()
     {
         var transcript = new DictatedTranscript(FormattingOptions.Dictation);

@@ -72,43 +72,139 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
     }
 
     [Fact]
-    public async Task DaprDeactivatingARunningSession_KeepsWhatItReceived()
+    public async Task DaprDeactivatingARunningSession_MovesItOffThisHost_KeepingWhatItReceivedInItsOpenRecord()
     {
         await using var harness = new ActorHarness(fixture.Engine);
-        var (actor, _, _) = Create(harness, "dapr-s2");
+        var (actor, state, _) = Create(harness, "dapr-s2");
         await actor.ActivateAsync();
         var reply = await actor.StartAsync(Start(harness, new RecordingFollower(), out var registration));
-        await actor.AcceptAudioAsync(new DictationAudioRequest(registration.Address.ConnectionId, new byte[16000], WaitUntilProcessed: true));
+        await actor.AcceptAudioAsync(new DictationAudioRequest(registration.Address.ConnectionId, new byte[16000]));
 
         await actor.DeactivateAsync();
 
         var record = await harness.RecordAsync(reply.Started!.TranscriptionId);
-        Assert.Equal(TranscriptionStatus.Failed, record.Status); // abandoned: its client never ended it
-        Assert.Equal(0.5, record.AudioDurationSeconds, 2);
-        await Poll.UntilAsync(() => harness.Sessions.ActiveCount == 0); // the slot frees as the session finishes
+        Assert.Equal(TranscriptionStatus.InProgress, record.Status); // not ended: it goes on where Dapr places it next
+        Assert.Equal(RecordLease.Released, record.HostId);
+        Assert.Equal(0.5, record.AudioDurationSeconds, 3); // the queued audio was taken before it moved
+        Assert.NotEmpty(await harness.AudioAsync(record.AudioKey!)); // completed as it left
+        var saved = state.Saved<DictationActorState>(DaprDictationActor.StateKey);
+        Assert.Equal(DictationActorStatus.Running, saved.Status);
+        Assert.Equal(16000, saved.ReceivedBytes);
+        Assert.Equal(0, harness.Sessions.ActiveCount);
     }
 
     [Fact]
-    public async Task ASessionPlacedHereAfterItsHostWentAway_AnswersThatItWasInterrupted_AndStartsNothing()
+    public async Task ASessionDaprMoved_GoesOnOnTheNextHost_AndItsRecordHasTheTextAndAudioOfBoth()
     {
-        await using var elsewhere = new ActorHarness(fixture.Engine);
-        var (first, state, _) = Create(elsewhere, "dapr-s3");
-        await first.ActivateAsync();
-        var reply = await first.StartAsync(Start(elsewhere, new RecordingFollower(), out _));
-        Assert.NotNull(reply.Started);
-
-        await using var here = new ActorHarness(fixture.Engine);
-        var (moved, _, _) = Create(here, "dapr-s3", state); // the state store is shared; the session is not
-        await moved.ActivateAsync();
+        await using var first = new ActorHarness(fixture.Engine);
+        var (before, state, _) = Create(first, "dapr-move");
+        await before.ActivateAsync();
         var follower = new RecordingFollower();
-        var again = await moved.StartAsync(Start(here, follower, out var registration));
+        var started = (await before.StartAsync(Start(first, follower, out var registration))).Started!;
+        var connection = registration.Address.ConnectionId;
+        var one = ActorHarness.Pcm(Flite.Speak("she has a history of diabetes and high blood pressure").Samples);
+        var two = ActorHarness.Pcm(Flite.Speak("the patient denies chest pain").Samples);
+        foreach (var chunk in one.Chunk(8000))
+        {
+            Assert.Null((await before.AcceptAudioAsync(new DictationAudioRequest(connection, chunk))).Error);
+        }
+
+        await before.DeactivateAsync();
+        var audioKey = (await first.RecordAsync(started.TranscriptionId)).AudioKey!;
+        var firstPart = await first.AudioAsync(audioKey);
+
+        await using var second = first.SecondHost(fixture.Engine, sharesAudio: true);
+        var (after, _, timers) = Create(second, "dapr-move", state);
+        await after.ActivateAsync();
+        foreach (var chunk in two.Chunk(8000))
+        {
+            var accepted = await after.AcceptAudioAsync(new DictationAudioRequest(connection, chunk));
+            Assert.Null(accepted.Error);
+        }
+
+        var ended = await after.EndAsync(new DictationEndRequest(connection));
+
+        Assert.Equal(TranscriptionStatus.Completed, ended.Completed!.Status);
+        Assert.Equal(nameof(DaprDictationActor.CheckTimersAsync), Assert.Single(timers.Registered).TimerCallback);
+        var record = await first.RecordAsync(started.TranscriptionId);
+        Assert.Equal(TranscriptionStatus.Completed, record.Status);
+        Assert.Equal("host-b", record.HostId);
+        Assert.Contains("diabetes", record.TranscriptText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("chest pain", record.TranscriptText, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(Seva.Actors.Audio.Pcm.Seconds((one.Length + two.Length) / 2, 16000), record.AudioDurationSeconds, 2);
+        Assert.Equal(audioKey, record.AudioKey); // one recording, continued where it was
+        var whole = await first.AudioAsync(audioKey);
+        Assert.True(whole.Length > firstPart.Length);
+        Assert.Equal(firstPart, whole[..firstPart.Length]);
+        Assert.Equal(1, state.Saved<DictationActorState>(DaprDictationActor.StateKey).Epoch);
+
+        // The follower heard both hosts: the second host's events were numbered afresh, not dropped.
+        var finals = string.Join(' ', follower.Finals.Select(f => f.Text));
+        Assert.Contains("diabetes", finals, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("chest pain", finals, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(follower.Events, e => e is DictationCompleted);
+    }
+
+    [Fact]
+    public async Task ASessionWhoseHostCrashed_GoesOnFromWhatItsRecordSaved_WithTheRestOfItsAudioInANewObject()
+    {
+        await using var first = new ActorHarness(fixture.Engine);
+        var (before, state, _) = Create(first, "dapr-crash");
+        await before.ActivateAsync();
+        var started = (await before.StartAsync(Start(first, new RecordingFollower(), out var registration))).Started!;
+        var connection = registration.Address.ConnectionId;
+        var spoken = ActorHarness.Pcm(Flite.Speak("she has a history of diabetes and high blood pressure").Samples);
+        foreach (var chunk in spoken.Concat(new byte[48000]).Chunk(8000)) // a pause after it ends the utterance
+        {
+            await before.AcceptAudioAsync(new DictationAudioRequest(connection, [.. chunk], WaitUntilProcessed: true));
+        }
+
+        await Poll.UntilAsync(() => first.RecordAsync(started.TranscriptionId), r => r.TranscriptText.Contains("diabetes", StringComparison.OrdinalIgnoreCase));
+        await before.CheckTimersAsync(); // the last state saved before the host "crashes": no deactivation follows
+        var firstKey = (await first.RecordAsync(started.TranscriptionId)).AudioKey;
+
+        // The second host has its own disk: the first host's file cannot be continued there.
+        await using var second = first.SecondHost(fixture.Engine, sharesAudio: false);
+        var (after, _, _) = Create(second, "dapr-crash", state);
+        await after.ActivateAsync();
+        foreach (var chunk in ActorHarness.Pcm(Flite.Speak("the patient denies chest pain").Samples).Chunk(8000))
+        {
+            Assert.Null((await after.AcceptAudioAsync(new DictationAudioRequest(connection, chunk))).Error);
+        }
+
+        var ended = await after.EndAsync(new DictationEndRequest(connection));
+
+        Assert.Equal(TranscriptionStatus.Completed, ended.Completed!.Status);
+        var record = await first.RecordAsync(started.TranscriptionId);
+        Assert.Contains("diabetes", record.TranscriptText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("chest pain", record.TranscriptText, StringComparison.OrdinalIgnoreCase);
+        Assert.NotEqual(firstKey, record.AudioKey);
+        Assert.NotEmpty(await second.AudioAsync(record.AudioKey!));
+    }
+
+    [Fact]
+    public async Task AMovedSessionWhoseRecordWasClosedMeanwhile_AnswersThatItCannotGoOn_AndStartsNothing()
+    {
+        await using var first = new ActorHarness(fixture.Engine);
+        var (before, state, _) = Create(first, "dapr-s3");
+        await before.ActivateAsync();
+        var reply = await before.StartAsync(Start(first, new RecordingFollower(), out _));
+        Assert.NotNull(reply.Started);
+        await before.DeactivateAsync();
+        var id = reply.Started!.TranscriptionId;
+        await first.Records.FinishAsync(id, TranscriptionStatus.Failed, new TranscriptionOutcome(string.Empty, null, 0, 0, null, "SERVER_RESTARTED"), CancellationToken.None); // its lease ran out before anyone came back
+
+        await using var second = first.SecondHost(fixture.Engine, sharesAudio: true);
+        var (moved, _, _) = Create(second, "dapr-s3", state);
+        await moved.ActivateAsync();
+        var registration = second.Followers.Register(new RecordingFollower());
         var audio = await moved.AcceptAudioAsync(new DictationAudioRequest(registration.Address.ConnectionId, new byte[320]));
 
-        Assert.Null(again.Started);
-        Assert.Equal(DictationErrorCodes.TranscribeServiceError, again.Error!.Code);
-        Assert.Contains("interrupted", again.Error.Message, StringComparison.Ordinal);
         Assert.Equal(DictationErrorCodes.TranscribeServiceError, audio.Error!.Code);
-        Assert.Equal(0, here.Sessions.ActiveCount);
+        Assert.Contains("cannot go on", audio.Error.Message, StringComparison.Ordinal);
+        Assert.Equal(DictationActorStatus.Ended, state.Saved<DictationActorState>(DaprDictationActor.StateKey).Status);
+        Assert.Equal(0, second.Sessions.ActiveCount);
+        Assert.Equal(TranscriptionStatus.Failed, (await first.RecordAsync(id)).Status);
     }
 
     [Fact]

@@ -119,6 +119,40 @@ public sealed class AudioStoreTests
 
     [SkippableTheory]
     [MemberData(nameof(Providers))]
+    public async Task AStoredRecording_IsContinuedAtItsEnd_AndReadsBackAsOne(string provider)
+    {
+        await using var target = await Target.CreateAsync(provider);
+        var first = RandomBytes.Of(PartSize + 5_000); // more than a part: the continuation starts past one
+        var second = RandomBytes.Of(3_000);
+        var key = target.Store.KeyPrefix + "user-1/20250101_120000_moved.mp3";
+        await using (var writer = await target.Store.CreateAsync(key, CancellationToken.None))
+        {
+            await writer.WriteAsync(first, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        await using (var writer = (await target.Store.ContinueAsync(key, CancellationToken.None))!)
+        {
+            await writer.WriteAsync(second, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+            Assert.Equal(key, writer.Key);
+        }
+
+        var whole = await target.ReadAsync(key);
+        Assert.Equal(first.Concat(second).ToArray(), whole);
+        Assert.Equal(0, await target.OpenUploadsAsync());
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task ARecordingNeverStored_CannotBeContinued(string provider)
+    {
+        await using var target = await Target.CreateAsync(provider);
+        Assert.Null(await target.Store.ContinueAsync(target.Store.KeyPrefix + "user-1/20250101_120000_never.mp3", CancellationToken.None));
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
     public async Task OpenRead_MissingKey_IsNull(string provider)
     {
         await using var target = await Target.CreateAsync(provider);

@@ -152,6 +152,33 @@ public sealed class TranscriptionStoreTests
         Assert.Equal(TranscriptionStatus.InProgress, await StatusAsync(hostA, a));
     }
 
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task AReleasedRecord_IsRenewedByNoHost_TheHostItMovesToClaimsIt_AndUnclaimedItFailsWhenItsLeaseRunsOut(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var hostA = Store(database, "host-a");
+        using var hostB = Store(database, "host-b");
+        var moved = await AddAsync(hostA, "moved", null);
+        var left = await AddAsync(hostA, "left", null);
+
+        await hostA.ReleaseAsync(moved, new TranscriptProgress("moved on", 2, 4.5, "[]"), "audio/user-1/moved.mp3", CancellationToken.None);
+        await hostA.ReleaseAsync(left, new TranscriptProgress("left behind", 2, 2), null, CancellationToken.None);
+        _time.Advance(Lease / 2);
+        await hostA.RenewLeasesAsync(CancellationToken.None); // A no longer holds them
+
+        var claimed = await hostB.ClaimAsync(moved, CancellationToken.None);
+        Assert.Equal(("moved on", 4.5, "audio/user-1/moved.mp3", "host-b"), (claimed!.TranscriptText, claimed.AudioDurationSeconds, claimed.AudioKey, claimed.HostId));
+        _time.Advance(Lease / 2 + TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await hostB.RenewLeasesAsync(CancellationToken.None));
+
+        Assert.Equal(TranscriptionStatus.InProgress, await StatusAsync(hostA, moved)); // B renews what it claimed
+        var failed = await hostA.FindAsync("user-1", left, CancellationToken.None);
+        Assert.Equal((TranscriptionStatus.Failed, "left behind"), (failed!.Status, failed.TranscriptText));
+        Assert.Null(await hostB.ClaimAsync(left, CancellationToken.None)); // too late to go on with it
+    }
+
     private TranscriptionStore Store(TestDatabase database, string hostId) =>
         new(database.Contexts, new RecordLease(hostId, Lease), _time, NullLogger<TranscriptionStore>.Instance);
 

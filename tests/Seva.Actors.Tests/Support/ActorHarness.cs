@@ -17,29 +17,41 @@ public sealed class ActorHarness : IAsyncDisposable
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "seva-actor-" + Guid.NewGuid().ToString("N"));
 
     public ActorHarness(ISpeechEngine engine, DictationOptions? options = null, TimeProvider? time = null, Func<IAudioStore, IAudioStore>? wrapAudio = null, EngineBreakerOptions? breaker = null)
+        : this(engine, options, time, wrapAudio, breaker, sharing: null, hostId: "host-a", sharesAudio: false)
+    {
+    }
+
+    private ActorHarness(ISpeechEngine engine, DictationOptions? options, TimeProvider? time, Func<IAudioStore, IAudioStore>? wrapAudio, EngineBreakerOptions? breaker, ActorHarness? sharing, string hostId, bool sharesAudio)
     {
         Directory.CreateDirectory(_directory);
         Time = time ?? TimeProvider.System;
         var storage = Options.Create(new StorageOptions { DataDirectory = _directory });
-        Contexts = new Factory(storage.Value.SqliteConnectionString);
+        Contexts = sharing?.Contexts ?? new Factory(storage.Value.SqliteConnectionString);
         using (var db = Contexts.CreateDbContext())
         {
             db.Database.Migrate();
         }
 
-        Records = new TranscriptionStore(Contexts, new RecordLease("host-a", TimeSpan.FromMinutes(1)), Time, NullLogger<TranscriptionStore>.Instance);
-        FileAudio = new FileAudioStore(storage);
+        Records = new TranscriptionStore(Contexts, new RecordLease(hostId, TimeSpan.FromMinutes(1)), Time, NullLogger<TranscriptionStore>.Instance);
+        FileAudio = sharesAudio && sharing is not null ? sharing.FileAudio : new FileAudioStore(storage);
         Metrics = new SpeechMetrics(Time);
         Breaker = new EngineCircuitBreaker(Options.Create(breaker ?? new EngineBreakerOptions()), Time, NullLogger<EngineCircuitBreaker>.Instance);
         Audio = wrapAudio?.Invoke(FileAudio) ?? FileAudio;
         var dictationOptions = Options.Create(options ?? new DictationOptions());
         Admission = new DictationAdmission(dictationOptions, Metrics, NullLogger<DictationAdmission>.Instance);
         Sessions = new DictationSessions(engine, Breaker, Records, Audio, Admission, dictationOptions, Time, NullLoggerFactory.Instance);
-        Followers = new DictationFollowers(new RecordLease("host-a", TimeSpan.FromMinutes(1)), NullLogger<DictationFollowers>.Instance);
+        Followers = sharing?.Followers ?? new DictationFollowers(new RecordLease("host-a", TimeSpan.FromMinutes(1)), NullLogger<DictationFollowers>.Instance);
         Actors = new InProcessDictationActors(Sessions, new InProcessDictationEvents(Followers), Time);
     }
 
     public TimeProvider Time { get; }
+
+    /// <summary>A second actor host beside this one: its own sessions and engine streams, the same
+    /// database and followers (the web host), and the same audio directory when <paramref name="sharesAudio"/>
+    /// (as hosts sharing a disk or bucket), else its own. Dispose it before this one, whose directory
+    /// holds the database.</summary>
+    public ActorHarness SecondHost(ISpeechEngine engine, bool sharesAudio) =>
+        new(engine, null, Time, null, null, this, "host-b", sharesAudio);
 
     public SpeechMetrics Metrics { get; }
 

@@ -17,6 +17,12 @@ public sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes, int
         return Interlocked.Increment(ref _created) <= failingWriters ? new Writer(writer, failAfterBytes) : writer;
     }
 
+    public async Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    {
+        var writer = await inner.ContinueAsync(key, cancellationToken);
+        return writer is not null && Interlocked.Increment(ref _created) <= failingWriters ? new Writer(writer, failAfterBytes) : writer;
+    }
+
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);

@@ -158,6 +158,8 @@ public sealed class TranscriptionDetailPageTests : IAsyncLifetime
 
         public Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
 
+        public Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
+
         public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
 
         public Task DeleteAsync(string key, CancellationToken cancellationToken) => throw Unreachable();

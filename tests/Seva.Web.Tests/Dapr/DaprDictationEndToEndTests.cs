@@ -127,6 +127,39 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ASessionWhoseActorHostIsDrained_GoesOnOnAnotherActorHost_AndTheClientNeverNotices()
+    {
+        var first = Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1.2, 16000));
+        var second = Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1.5, 16000));
+        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        var sessionId = (string)(await client.StartAsync())["session_id"]!;
+        await client.StreamAsync(first, 16000);
+        await client.WaitForAsync(m => (string?)m["type"] == "audio_ack" && (long)m["received_bytes"]! == first.Length * 2, TimeSpan.FromSeconds(15));
+
+        // A second actor host joins; the first is drained: Dapr deactivates its actors and places them anew.
+        await using var actors2 = new SevaServer(new Dictionary<string, string?>(Settings("Actors", "actors-2")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
+        await _sidecar.ConnectAppAsync("seva-actors-2", actors2.BaseAddress);
+        await _sidecar.RemoveAppAsync("seva-actors");
+        await client.StreamAsync(second, 16000);
+        await client.EndAsync();
+        var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
+
+        Assert.Empty(client.OfType("error"));
+        Assert.Contains("headache", client.FinalText, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("diabetes", client.FinalText, StringComparison.OrdinalIgnoreCase); // heard from the second host
+        var state = JsonNode.Parse(_sidecar.StateOf("DictationActor", sessionId, "session")!)!;
+        Assert.Equal(1, (int)state["epoch"]!);
+        using var api = _web.ApiClient(SevaServer.AliceKey);
+        var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
+        Assert.Equal("COMPLETED", (string?)record["status"]);
+        Assert.Contains("headache", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("diabetes", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((first.Length + second.Length) / 16000.0, (double)record["audio_duration_seconds"]!, 2);
+        using var mp3 = await api.GetAsync(new Uri($"/api/v1/transcriptions/{complete["transcription_id"]}/audio", UriKind.Relative));
+        Assert.Equal(System.Net.HttpStatusCode.OK, mp3.StatusCode);
+    }
+
+    [Fact]
     public async Task ABadFrame_GetsItsError_AndTheDaprSessionGoesOn()
     {
         await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);

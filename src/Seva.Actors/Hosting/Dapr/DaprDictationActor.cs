@@ -10,7 +10,8 @@ namespace Seva.Actors.Hosting.Dapr;
 /// <summary>The Dapr host of a dictation session: Dapr places the actor and puts its calls in turn; the
 /// session itself is the same one the in-process host runs (<see cref="InProcessDictationActors"/>), on
 /// this machine's engine. What Dapr adds is kept here: the state saved to the actor state store, the
-/// timer that checks the session's timeouts, and ending the session when Dapr deactivates the actor.</summary>
+/// timer that checks the session's timeouts, and moving the session when Dapr places the actor elsewhere:
+/// deactivation moves it off this host, and the first call on the next host goes on with it there.</summary>
 [Actor(TypeName = TypeName)]
 public sealed class DaprDictationActor : Actor, IDictationActor
 {
@@ -41,15 +42,16 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private IDictationActor Local => _local.Get(SessionId);
 
-    /// <summary>Saved as running, but not running here: the host that ran it went away.</summary>
-    private bool Interrupted => _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null;
+    /// <summary>Saved as running, but not running here: it ran on another host (Dapr moved the actor, or
+    /// that host went away).</summary>
+    private bool Moved => _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null;
 
     public async Task<DictationStartReply> StartAsync(DictationStartRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (Interrupted)
+        if (await GoOnIfMovedAsync() is { } failed)
         {
-            return new DictationStartReply(null, InterruptedError());
+            return new DictationStartReply(null, failed);
         }
 
         var reply = await Local.StartAsync(request);
@@ -57,7 +59,10 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         {
             try
             {
-                await SaveAsync(DictationActorState.Started(SessionId, request.Start.UserId, started, request.Follower));
+                // A resume keeps how the session was started and the epoch its events are numbered in.
+                await SaveAsync(started.Resumed && _state is { } running
+                    ? running with { Follower = request.Follower, ReceivedBytes = started.ReceivedBytes }
+                    : DictationActorState.Started(SessionId, request, started));
                 await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
             }
             catch (Exception ex)
@@ -76,16 +81,16 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         return reply;
     }
 
-    public Task<DictationAudioReply> AcceptAudioAsync(DictationAudioRequest request) =>
-        Interrupted
-            ? Task.FromResult(new DictationAudioReply(_state!.ReceivedBytes, InterruptedError()))
-            : Local.AcceptAudioAsync(request);
+    public async Task<DictationAudioReply> AcceptAudioAsync(DictationAudioRequest request) =>
+        await GoOnIfMovedAsync() is { } failed
+            ? new DictationAudioReply(_state!.ReceivedBytes, failed)
+            : await Local.AcceptAudioAsync(request);
 
     public async Task<DictationEndReply> EndAsync(DictationEndRequest request)
     {
-        if (Interrupted)
+        if (await GoOnIfMovedAsync() is { } failed)
         {
-            return new DictationEndReply(null, InterruptedError());
+            return new DictationEndReply(null, failed);
         }
 
         var reply = await Local.EndAsync(request);
@@ -95,6 +100,11 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     public async Task DetachAsync(DictationDetachRequest request)
     {
+        if (await GoOnIfMovedAsync() is not null)
+        {
+            return;
+        }
+
         await Local.DetachAsync(request);
         await SaveProgressAsync();
     }
@@ -104,6 +114,11 @@ public sealed class DaprDictationActor : Actor, IDictationActor
     /// <summary>The actor's timer: the session's own timeouts, then its state saved.</summary>
     public async Task CheckTimersAsync()
     {
+        if (Moved)
+        {
+            return; // a timer left from before the move: the next call from a client goes on with the session
+        }
+
         await Local.CheckTimersAsync();
         await SaveProgressAsync();
     }
@@ -112,22 +127,64 @@ public sealed class DaprDictationActor : Actor, IDictationActor
     {
         var saved = await StateManager.TryGetStateAsync<DictationActorState>(StateKey);
         _state = saved.HasValue ? saved.Value : null;
-        if (Interrupted)
+        if (Moved)
         {
-            // Placed here after the host that ran it went away: its decoder and open audio went with it.
-            Logger.LogWarning("Dictation {SessionId} was running on another host that went away; its record keeps what was saved", SessionId);
+            Logger.LogInformation("Dictation {SessionId} ran on another host: it goes on here at its next call", SessionId);
         }
     }
 
-    /// <summary>Dapr drops the actor (idle, rebalancing, shutdown): a session still running is ended as
-    /// abandoned, so what it received is kept.</summary>
+    /// <summary>Dapr drops the actor (rebalancing, draining, idle): a session still running moves off
+    /// this host, keeping everything it received, and goes on wherever Dapr places its next call.</summary>
     protected override async Task OnDeactivateAsync()
     {
-        if (_sessions.Find(SessionId) is { IsActive: true } session)
+        var before = await Local.GetProgressAsync(); // audio queued is all taken before it moves
+        if (!await _sessions.SuspendAsync(SessionId) || _state is null)
         {
-            Logger.LogInformation("Dictation {SessionId} deactivated by Dapr while running: keeping what it has", SessionId);
-            await session.AbandonAsync();
+            return;
         }
+
+        Logger.LogInformation("Dictation {SessionId} deactivated by Dapr while running: moved off this host", SessionId);
+        try
+        {
+            // The record holds the exact audio length already; the state is saved too where the sidecar
+            // still takes it, so the next host starts from the same count either way.
+            await SaveAsync(_state with { ReceivedBytes = Math.Max(_state.ReceivedBytes, before.ReceivedBytes) });
+        }
+        catch (Exception ex)
+        {
+            Logger.LogWarning(ex, "Dictation {SessionId} could not save its state as it moved; its record has it", SessionId);
+        }
+    }
+
+    /// <summary>If the session ran on another host, it goes on here first (a fresh stream from where its
+    /// record ends, events in the next epoch); returns the error when it cannot, and it is then over.</summary>
+    private async Task<DictationError?> GoOnIfMovedAsync()
+    {
+        if (!Moved)
+        {
+            return null;
+        }
+
+        var state = _state!;
+        if (state.Start is not { } start)
+        {
+            // Saved by a version that did not keep how the session started: it cannot be reopened as it was.
+            await SaveAsync(state with { Status = DictationActorStatus.Ended });
+            return InterruptedError();
+        }
+
+        var epoch = state.Epoch + 1;
+        var reply = await _local.ContinueAsync(SessionId, new DictationContinuation(start, state.TranscriptionId, state.ReceivedBytes, state.Resumable), state.Follower, epoch);
+        if (reply.Started is not { } started)
+        {
+            Logger.LogWarning("Dictation {SessionId} could not go on on this host: {Error}", SessionId, reply.Error?.Message);
+            await SaveAsync(state with { Status = DictationActorStatus.Ended });
+            return reply.Error ?? InterruptedError();
+        }
+
+        await SaveAsync(state with { Epoch = epoch, ReceivedBytes = started.ReceivedBytes });
+        await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
+        return null;
     }
 
     /// <summary>What the runtime calls as it activates and deactivates the actor (for tests, which drive
@@ -162,6 +219,6 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private DictationError InterruptedError() => new(
         DictationErrorCodes.TranscribeServiceError,
-        $"Session {SessionId} was interrupted: the host running it went away. Its record keeps what was saved; start a new session.",
+        $"Session {SessionId} was interrupted: the host running it went away and it cannot go on. Its record keeps what was saved; start a new session.",
         Recoverable: false);
 }

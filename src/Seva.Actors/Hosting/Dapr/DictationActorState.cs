@@ -12,7 +12,9 @@ public enum DictationActorStatus
 }
 
 /// <summary>What the actor state store keeps of a dictation session: enough for any host to answer for
-/// it (who it belongs to, its record, how much audio it took, where its events go, how it ended).</summary>
+/// it (who it belongs to, its record, how much audio it took, where its events go, how it ended) and to go
+/// on with it after a move (how it was started, whether a connection may resume it, and the
+/// <see cref="Epoch"/> its events are numbered in: one more on each host it went on on).</summary>
 public sealed record DictationActorState(
     string SessionId,
     string UserId,
@@ -22,12 +24,16 @@ public sealed record DictationActorState(
     long ReceivedBytes,
     double SecondsDecoded,
     FollowerAddress Follower,
-    DictationCompleted? Completed)
+    DictationCompleted? Completed,
+    DictationStart? Start = null,
+    bool Resumable = false,
+    int Epoch = 0)
 {
-    public static DictationActorState Started(string sessionId, string userId, DictationStarted started, FollowerAddress follower)
+    public static DictationActorState Started(string sessionId, DictationStartRequest request, DictationStarted started)
     {
+        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(started);
-        return new(sessionId, userId, started.TranscriptionId, started.SampleRate, DictationActorStatus.Running, started.ReceivedBytes, 0, follower, null);
+        return new(sessionId, request.Start.UserId, started.TranscriptionId, started.SampleRate, DictationActorStatus.Running, started.ReceivedBytes, 0, request.Follower, null, request.Start with { SessionId = sessionId }, request.Resumable);
     }
 
     public DictationActorState With(DictationProgress progress)

@@ -14,6 +14,21 @@ public sealed class InProcessDictationActors(DictationSessions sessions, IDictat
         return new Actor(sessions, events, time, sessionId);
     }
 
+    /// <summary>Goes on here with a session that ran on another actor host; its events go to
+    /// <paramref name="follower"/>, numbered in <paramref name="epoch"/>.</summary>
+    public async Task<DictationStartReply> ContinueAsync(string sessionId, DictationContinuation continuation, FollowerAddress follower, int epoch)
+    {
+        try
+        {
+            var (_, started) = await sessions.ContinueAsync(sessionId, continuation, new AddressedFollower(sessionId, follower, events, epoch), CancellationToken.None);
+            return new DictationStartReply(started, null);
+        }
+        catch (DictationException ex)
+        {
+            return new DictationStartReply(null, ex.Error);
+        }
+    }
+
     private sealed class Actor(DictationSessions sessions, IDictationEventSink events, TimeProvider time, string sessionId) : IDictationActor
     {
         public async Task<DictationStartReply> StartAsync(DictationStartRequest request)

@@ -25,6 +25,27 @@ public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioSto
         }
     }
 
+    /// <summary>Appends to the file: MP3 is a sequence of frames, so the part encoded here plays on from
+    /// the part encoded before the move (a frame the other host left cut short is skipped by players).</summary>
+    public Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        if (!File.Exists(path))
+        {
+            return Task.FromResult<IAudioWriter?>(null);
+        }
+
+        try
+        {
+            var stream = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read, 16 * 1024, useAsync: true);
+            return Task.FromResult<IAudioWriter?>(new FileAudioWriter(key, stream));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new AudioStoreException($"Could not open {key} to continue it: {ex.Message}", ex);
+        }
+    }
+
     public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         var path = PathFor(key);

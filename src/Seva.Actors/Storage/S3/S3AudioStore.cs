@@ -81,6 +81,37 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
         return Task.FromResult<IAudioWriter>(new S3AudioWriter(this, key, _options.PartSizeBytes, Spool.Start(key, _logger), _logger));
     }
 
+    /// <summary>An object cannot be appended to in S3: a new upload of the same key starts with the stored
+    /// object's bytes (read back in ranges, written through the spool as any recording is) and replaces it
+    /// when it completes. Until then the stored object stays as it was.</summary>
+    public async Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var stored = await OpenReadAsync(key, cancellationToken);
+        if (stored is null)
+        {
+            return null;
+        }
+
+        var writer = await CreateAsync(key, cancellationToken);
+        try
+        {
+            var buffer = new byte[64 * 1024];
+            int read;
+            while ((read = await stored.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                await writer.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+
+            await writer.FlushAsync(cancellationToken);
+            return writer;
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         try

@@ -137,6 +137,24 @@ public sealed partial class DaprSidecarDouble : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes an app out of placement, as when its host is drained or leaves the cluster: every
+    /// actor active on it is deactivated there first, and later calls place the actor on another app that
+    /// hosts its type.</summary>
+    public async Task RemoveAppAsync(string appId, CancellationToken cancellationToken = default)
+    {
+        var app = _apps[appId];
+        foreach (var key in _active.Keys.ToList())
+        {
+            var (type, id) = (key[..key.IndexOf("||", StringComparison.Ordinal)], key[(key.IndexOf("||", StringComparison.Ordinal) + 2)..]);
+            if (HostOf(type) == app)
+            {
+                await DeactivateAsync(type, id, cancellationToken);
+            }
+        }
+
+        _apps.TryRemove(appId, out _);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();

@@ -1,0 +1,159 @@
+using Microsoft.Extensions.Logging;
+using Seva.Actors.Audio;
+using Seva.Actors.Audio.Lame;
+using Seva.Actors.Formatting;
+using Seva.Actors.Speech;
+using Seva.Actors.Storage;
+
+namespace Seva.Actors.Dictation;
+
+/// <summary>Moving a session between actor hosts: the decoder, the MP3 encoder and the open audio stay
+/// on the host that runs the session, so a session that moves is closed here and goes on there from
+/// what its record keeps, on a fresh decoder.</summary>
+public sealed partial class DictationActor
+{
+    /// <summary>The session moves to another host (Dapr placed its actor elsewhere, or this host stops):
+    /// what is queued is decoded (the utterance in flight becomes a final here), the audio object is
+    /// completed, the text saved, and the record left IN_PROGRESS for the host that goes on with it
+    /// (<see cref="TranscriptionStore.ReleaseAsync"/>). Nobody is told it ended, because it has not: its
+    /// followers get the rest from the next host. <see cref="Completion"/> then fails with
+    /// <see cref="DictationMovedException"/>.</summary>
+    public async Task SuspendAsync(CancellationToken cancellationToken)
+    {
+        if (_state != State.Active)
+        {
+            return;
+        }
+
+        _state = State.Finishing;
+        try
+        {
+            await CloseStreamAsync(cancellationToken);
+            _engineFailure = null; // the next host starts on a fresh stream anyway
+            await CloseAudioAsync(cancellationToken);
+            var progress = new TranscriptProgress(_transcript.Text, _transcript.WordCount, Duration, _transcript.WordsJson());
+            await _deps.Records.ReleaseAsync(_transcriptionId, progress, _audioKey, cancellationToken);
+            _deps.Logger.LogInformation("Dictation {SessionId} moved off this host at {Seconds:F1} s ({Words} words)", SessionId, Duration, _transcript.WordCount);
+        }
+        catch (Exception ex)
+        {
+            // The record keeps what was saved before; its lease runs out and another host fails it, or the
+            // next host goes on from there.
+            _deps.Logger.LogError(ex, "Moving session {SessionId} off this host failed", SessionId);
+        }
+        finally
+        {
+            _state = State.Finished;
+            _completion.TrySetException(new DictationMovedException(SessionId));
+        }
+    }
+
+    /// <summary>Goes on on this host with a session that ran on another (it moved, or its host crashed
+    /// within the record's lease): the record is claimed, its text and words become the transcript so far,
+    /// a fresh stream decodes from where the record's audio ends, and the audio object is continued.
+    /// <paramref name="receivedBytes"/> is what the actor state saved: after a crash the record may be a
+    /// little behind it (or ahead: finals saved after the state), and the later of the two is taken.</summary>
+    public async Task<DictationStarted> ContinueAsync(DictationStart start, Guid transcriptionId, long receivedBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (_state != State.Created)
+        {
+            throw new DictationException(DictationError.InvalidState("The session has already started."));
+        }
+
+        if (!DictationQuality.TryGetSampleRate(start.Quality, out _sampleRate))
+        {
+            throw new DictationException(DictationError.InvalidField("quality", $"'{start.Quality}' is not a quality: use low, medium or high."));
+        }
+
+        _streamOptions = new SpeechStreamOptions(start.Language, [.. start.Vocabulary.Select(VocabularyEntry.Parse)]);
+        var record = await _deps.Records.ClaimAsync(transcriptionId, cancellationToken)
+            ?? throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, $"Session {SessionId} cannot go on: its record was closed meanwhile, keeping what was saved. Start a new session.", Recoverable: false));
+
+        _transcriptionId = record.Id;
+        _userId = record.UserId;
+        var words = DictatedTranscript.ParseWords(record.Words);
+        _transcript = DictatedTranscript.Restore(start.Formatting ?? FormattingOptions.Dictation, record.TranscriptText, words);
+        _lastFinalEnd = words.Count == 0 ? 0 : words.Max(w => w.End);
+        _samplesReceived = Math.Max(receivedBytes / 2, (long)Math.Round(record.AudioDurationSeconds * _sampleRate));
+        var offset = Math.Max(Pcm.Seconds(_samplesReceived, _sampleRate), _lastFinalEnd);
+        try
+        {
+            _stream = await _deps.Breaker.OpenAsync(() => OpenStreamAsync(offset, cancellationToken));
+        }
+        catch (Exception ex) when (ex is EngineBreakerOpenException or SpeechEngineException)
+        {
+            _deps.Logger.LogError(ex, "Speech engine failed to open a stream to continue session {SessionId}", SessionId);
+
+            // Claimed by this host, the record would be renewed for ever: it is closed with what it has.
+            var kept = new TranscriptionOutcome(record.TranscriptText, null, record.WordCount, Math.Round(record.AudioDurationSeconds, 3), record.AudioKey, DictationErrorCodes.TranscribeServiceError, record.Words);
+            await SaveOutcomeAsync(TranscriptionStatus.Failed, kept, cancellationToken);
+            _state = State.Finished;
+            _completion.TrySetException(new DictationMovedException(SessionId));
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable: the session could not go on, its record keeps what was saved.", Recoverable: false, RetryAfter: 5));
+        }
+
+        Volatile.Write(ref _streamOffset, offset);
+        _engineSamplesWritten = (long)Math.Round(offset * _deps.Engine.SampleRate);
+        await ContinueAudioAsync(record, cancellationToken);
+        _resampler = new Resampler(_sampleRate, _deps.Engine.SampleRate);
+        _recent = new RecentAudio((int)(_deps.Options.EngineReplay.TotalSeconds * _deps.Engine.SampleRate));
+        _encoder = new Mp3Encoder(_sampleRate, Mp3Encoder.BitrateFor(_sampleRate));
+        _maxSamples = (long)(_deps.Options.MaxRecording.TotalSeconds * _sampleRate);
+        _state = State.Active;
+        Touch();
+        _deps.Logger.LogInformation("Dictation {SessionId} goes on on this host at {Seconds:F1} s ({Words} words so far)", SessionId, offset, _transcript.WordCount);
+        return new DictationStarted(SessionId, _transcriptionId.ToString(), _transcriptionId, _sampleRate, Resumed: true, ReceivedBytes: _samplesReceived * 2);
+    }
+
+    /// <summary>Writes on at the end of the session's audio object; when there is none to continue (the
+    /// other host's S3 upload was not complete when it went away), the rest goes to a new object, which
+    /// the record names from then on.</summary>
+    private async Task ContinueAudioAsync(TranscriptionRecord record, CancellationToken cancellationToken)
+    {
+        if (record.AudioKey is { } key)
+        {
+            try
+            {
+                _audio = await _deps.Audio.ContinueAsync(key, cancellationToken);
+                if (_audio is not null)
+                {
+                    _audioKey = key;
+                    return;
+                }
+            }
+            catch (AudioStoreException ex)
+            {
+                ReportAudioFailure(ex);
+                _audioKey = key; // what was stored before stays named
+                return;
+            }
+
+            _deps.Logger.LogWarning("The audio of session {SessionId} could not be continued ({AudioKey} is not stored): the rest goes to a new object", SessionId, key);
+        }
+
+        await OpenAudioAsync(AudioKey.Create(_deps.Audio.KeyPrefix, _userId, _deps.Time.GetUtcNow().UtcDateTime, _transcriptionId), cancellationToken);
+        if (_audioKey is not null)
+        {
+            await _deps.Records.SaveAudioKeyAsync(_transcriptionId, _audioKey, cancellationToken);
+        }
+    }
+}
+
+/// <summary>The session moved to another actor host: it did not end, so it has no outcome here.</summary>
+public sealed class DictationMovedException : Exception
+{
+    public DictationMovedException(string sessionId)
+        : base($"Session {sessionId} moved to another host.")
+    {
+    }
+
+    public DictationMovedException()
+    {
+    }
+
+    public DictationMovedException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+}
