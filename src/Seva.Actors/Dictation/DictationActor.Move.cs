@@ -132,7 +132,7 @@ public sealed partial class DictationActor
             _deps.Logger.LogWarning("The audio of session {SessionId} could not be continued ({AudioKey} is not stored): the rest goes to a new object", SessionId, key);
         }
 
-        await OpenAudioAsync(AudioKey.Create(_deps.Audio.KeyPrefix, _userId, _deps.Time.GetUtcNow().UtcDateTime, _transcriptionId), cancellationToken);
+        await OpenAudioAsync(AudioKey.Continuation(_deps.Audio.KeyPrefix, _userId, _deps.Time.GetUtcNow().UtcDateTime, _transcriptionId), cancellationToken);
         if (_audioKey is not null)
         {
             await _deps.Records.SaveAudioKeyAsync(_transcriptionId, _audioKey, cancellationToken);

@@ -16,6 +16,13 @@ public static class AudioKey
     public static string Create(string prefix, string userId, DateTime utc, Guid id) =>
         string.Create(CultureInfo.InvariantCulture, $"{prefix}{SafeUserId(userId)}/{utc:yyyyMMdd_HHmmss}_{id:D}.mp3");
 
+    /// <summary>The key of the rest of a recording that could not be continued in its own object (after a
+    /// move): <c>{prefix}{user_id}/{YYYYMMDD_HHMMSS}_{uuid}_{random}.mp3</c>. Never the key the recording began
+    /// under, even within the same second, since what another host left of that one may still be uploaded
+    /// there.</summary>
+    public static string Continuation(string prefix, string userId, DateTime utc, Guid id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{prefix}{SafeUserId(userId)}/{utc:yyyyMMdd_HHmmss}_{id:D}_{Guid.NewGuid():N}.mp3");
+
     /// <summary>Makes a user id safe as one key segment, reversibly: letters, digits, '.' and '-' stay;
     /// every other byte of its UTF-8 becomes <c>_XX</c> (hex), and a leading '.' is escaped too, so no id
     /// can become "." or "..", contain '/', or collide with another id.</summary>
