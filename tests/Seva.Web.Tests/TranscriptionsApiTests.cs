@@ -111,6 +111,7 @@ public sealed class TranscriptionsApiTests : ServerTest
         var html = await anonymous.GetStringAsync("/");
         Assert.Contains("Seva", html, StringComparison.Ordinal);
         Assert.Contains("MudBlazor", html, StringComparison.Ordinal);
+        Assert.Matches(@"Active dictations: \d+", html);
     }
 
     private async Task<string> DictateSilenceAsync(string key, double seconds)

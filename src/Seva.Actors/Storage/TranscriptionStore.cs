@@ -265,6 +265,13 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
                 cancellationToken);
     }
 
+    /// <summary>Dictations open on any host sharing this database (live, uploading, or moving between hosts).</summary>
+    public async Task<int> CountInProgressAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Transcriptions.CountAsync(t => t.Status == TranscriptionStatus.InProgress, cancellationToken);
+    }
+
     public async Task<TranscriptionRecord?> FindAsync(string userId, Guid id, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);

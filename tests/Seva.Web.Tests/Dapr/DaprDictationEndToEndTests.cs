@@ -52,6 +52,12 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         var ack = await client.StartAsync();
         Assert.Equal("session_ack", (string?)ack["type"]);
         var sessionId = (string)ack["session_id"]!;
+        using (var browser = new HttpClient { BaseAddress = _web.BaseAddress })
+        {
+            // The web host runs no session itself; its home page counts those of every host.
+            Assert.Contains("Open dictations on all hosts: 1.", await browser.GetStringAsync("/"), StringComparison.Ordinal);
+        }
+
         await client.StreamAsync(audio, 16000);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
