@@ -135,7 +135,15 @@ public sealed partial class DictationActor
         await OpenAudioAsync(AudioKey.Continuation(_deps.Audio.KeyPrefix, _userId, _deps.Time.GetUtcNow().UtcDateTime, _transcriptionId), cancellationToken);
         if (_audioKey is not null)
         {
-            await _deps.Records.SaveAudioKeyAsync(_transcriptionId, _audioKey, cancellationToken);
+            try
+            {
+                await _deps.Records.SaveAudioKeyAsync(_transcriptionId, _audioKey, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The outcome names the key when the session ends; only a crash before then loses the link.
+                _deps.Logger.LogWarning(ex, "Could not save the new audio key of session {SessionId} yet", SessionId);
+            }
         }
     }
 }
