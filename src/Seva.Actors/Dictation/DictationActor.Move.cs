@@ -17,12 +17,12 @@ public sealed partial class DictationActor
     /// completed, the text saved, and the record left IN_PROGRESS for the host that goes on with it
     /// (<see cref="TranscriptionStore.ReleaseAsync"/>). Nobody is told it ended, because it has not: its
     /// followers get the rest from the next host. <see cref="Completion"/> then fails with
-    /// <see cref="DictationMovedException"/>.</summary>
-    public async Task SuspendAsync(CancellationToken cancellationToken)
+    /// <see cref="DictationMovedException"/>. False if the session was not running (it ended meanwhile).</summary>
+    public async Task<bool> SuspendAsync(CancellationToken cancellationToken)
     {
         if (_state != State.Active)
         {
-            return;
+            return false;
         }
 
         _state = State.Finishing;
@@ -32,13 +32,22 @@ public sealed partial class DictationActor
             _engineFailure = null; // the next host starts on a fresh stream anyway
             await CloseAudioAsync(cancellationToken);
             var progress = new TranscriptProgress(_transcript.Text, _transcript.WordCount, Duration, _transcript.WordsJson());
-            await _deps.Records.ReleaseAsync(_transcriptionId, progress, _audioKey, cancellationToken);
+            var releasing = _deps.Records.ReleaseAsync(_transcriptionId, progress, _audioKey, CancellationToken.None);
+            try
+            {
+                await releasing.WaitAsync(OutcomeSaveWait, _deps.Time, cancellationToken);
+            }
+            catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+            {
+                // The store goes on until the database takes it; the next host waits for the record meanwhile.
+                _deps.Logger.LogWarning("The record of session {SessionId} is not released yet; it is retried until the database takes it", SessionId);
+            }
+
             _deps.Logger.LogInformation("Dictation {SessionId} moved off this host at {Seconds:F1} s ({Words} words)", SessionId, Duration, _transcript.WordCount);
         }
         catch (Exception ex)
         {
-            // The record keeps what was saved before; its lease runs out and another host fails it, or the
-            // next host goes on from there.
+            // The record keeps what was saved before; the next host goes on from there once it is released.
             _deps.Logger.LogError(ex, "Moving session {SessionId} off this host failed", SessionId);
         }
         finally
@@ -46,6 +55,8 @@ public sealed partial class DictationActor
             _state = State.Finished;
             _completion.TrySetException(new DictationMovedException(SessionId));
         }
+
+        return true;
     }
 
     /// <summary>Goes on on this host with a session that ran on another (it moved, or its host crashed
@@ -67,7 +78,15 @@ public sealed partial class DictationActor
         }
 
         _streamOptions = new SpeechStreamOptions(start.Language, [.. start.Vocabulary.Select(VocabularyEntry.Parse)]);
-        var record = await _deps.Records.ClaimAsync(transcriptionId, cancellationToken)
+        var claim = await _deps.Records.ClaimAsync(transcriptionId, cancellationToken);
+        if (claim.RetryAfter is { } wait)
+        {
+            // The host it ran on still holds the record: it is moving it off (a moment), or it crashed and
+            // its lease has to run out first. Nothing is lost by waiting; the caller tries again.
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, $"Session {SessionId} is moving between hosts: try again in a moment.", Recoverable: true, RetryAfter: (int)Math.Clamp(Math.Ceiling(wait.TotalSeconds), 1, 60)));
+        }
+
+        var record = claim.Record
             ?? throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, $"Session {SessionId} cannot go on: its record was closed meanwhile, keeping what was saved. Start a new session.", Recoverable: false));
 
         _transcriptionId = record.Id;
@@ -80,22 +99,21 @@ public sealed partial class DictationActor
         try
         {
             _stream = await _deps.Breaker.OpenAsync(() => OpenStreamAsync(offset, cancellationToken));
+            Volatile.Write(ref _streamOffset, offset);
+            _engineSamplesWritten = (long)Math.Round(offset * _deps.Engine.SampleRate);
+            await ContinueAudioAsync(record, afterCrash: !claim.WasReleased, cancellationToken);
         }
-        catch (Exception ex) when (ex is EngineBreakerOpenException or SpeechEngineException)
+        catch (Exception ex)
         {
-            _deps.Logger.LogError(ex, "Speech engine failed to open a stream to continue session {SessionId}", SessionId);
-
-            // Claimed by this host, the record would be renewed for ever: it is closed with what it has.
-            var kept = new TranscriptionOutcome(record.TranscriptText, null, record.WordCount, Math.Round(record.AudioDurationSeconds, 3), record.AudioKey, DictationErrorCodes.TranscribeServiceError, record.Words);
-            await SaveOutcomeAsync(TranscriptionStatus.Failed, kept, cancellationToken);
-            _state = State.Finished;
-            _completion.TrySetException(new DictationMovedException(SessionId));
-            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable: the session could not go on, its record keeps what was saved.", Recoverable: false, RetryAfter: 5));
+            // Not going on here after all: the record is handed back as it was, for this host or another
+            // to try again (claimed, it would be renewed by this host for ever).
+            _deps.Logger.LogError(ex, "Session {SessionId} could not go on on this host", SessionId);
+            await AbandonContinuationAsync(record);
+            throw ex is EngineBreakerOpenException or SpeechEngineException
+                ? new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "Transcription service unavailable: the session waits, with what it has, for the engine. Please try again.", Recoverable: true, RetryAfter: 5))
+                : ex;
         }
 
-        Volatile.Write(ref _streamOffset, offset);
-        _engineSamplesWritten = (long)Math.Round(offset * _deps.Engine.SampleRate);
-        await ContinueAudioAsync(record, cancellationToken);
         _resampler = new Resampler(_sampleRate, _deps.Engine.SampleRate);
         _recent = new RecentAudio((int)(_deps.Options.EngineReplay.TotalSeconds * _deps.Engine.SampleRate));
         _encoder = new Mp3Encoder(_sampleRate, Mp3Encoder.BitrateFor(_sampleRate));
@@ -106,16 +124,40 @@ public sealed partial class DictationActor
         return new DictationStarted(SessionId, _transcriptionId.ToString(), _transcriptionId, _sampleRate, Resumed: true, ReceivedBytes: _samplesReceived * 2);
     }
 
-    /// <summary>Writes on at the end of the session's audio object; when there is none to continue (the
-    /// other host's S3 upload was not complete when it went away), the rest goes to a new object, which
-    /// the record names from then on.</summary>
-    private async Task ContinueAudioAsync(TranscriptionRecord record, CancellationToken cancellationToken)
+    private async Task AbandonContinuationAsync(TranscriptionRecord record)
+    {
+        if (_stream is { } stream)
+        {
+            _stream = null;
+            await DisposeFailedStreamAsync(stream);
+        }
+
+        var audio = _audio;
+        _audio = null;
+        await DisposeQuietlyAsync(audio);
+        try
+        {
+            await _deps.Records.ReleaseAsync(record.Id, new TranscriptProgress(record.TranscriptText, record.WordCount, record.AudioDurationSeconds, record.Words), record.AudioKey, CancellationToken.None).WaitAsync(OutcomeSaveWait, _deps.Time);
+        }
+        catch (Exception ex)
+        {
+            _deps.Logger.LogWarning(ex, "Could not hand back the record of session {SessionId} yet", SessionId);
+        }
+
+        _state = State.Finished;
+        _completion.TrySetException(new DictationMovedException(SessionId));
+    }
+
+    /// <summary>Writes on at the end of the session's audio object; when it cannot be continued (after a
+    /// crash the other host's upload may still be completed from its spool when it starts again), the rest
+    /// goes to a new object, which the record names from then on.</summary>
+    private async Task ContinueAudioAsync(TranscriptionRecord record, bool afterCrash, CancellationToken cancellationToken)
     {
         if (record.AudioKey is { } key)
         {
             try
             {
-                _audio = await _deps.Audio.ContinueAsync(key, cancellationToken);
+                _audio = await _deps.Audio.ContinueAsync(key, afterCrash, cancellationToken);
                 if (_audio is not null)
                 {
                     _audioKey = key;

@@ -279,6 +279,13 @@ public sealed class DictationSession
         }
         catch (DictationException ex)
         {
+            if (ex.Error.Code == DictationErrorCodes.InvalidSessionState)
+            {
+                // Not taken (the session ended or moved off this host while the chunk waited): a resuming
+                // client must be told to send it again, not that it was received.
+                Interlocked.Add(ref _receivedBytes, -audio.Length);
+            }
+
             Actor.Report(ex.Error);
         }
         finally
@@ -297,15 +304,15 @@ public sealed class DictationSession
 
     /// <summary>Moves the session off this host after the audio already queued (see
     /// <see cref="DictationActor.SuspendAsync"/>).</summary>
-    public async Task SuspendAsync()
+    public async Task<bool> SuspendAsync()
     {
         try
         {
-            await Mailbox.CallAsync(() => Actor.SuspendAsync(CancellationToken.None));
+            return await Mailbox.CallAsync(() => Actor.SuspendAsync(CancellationToken.None));
         }
         catch (ObjectDisposedException)
         {
-            // it ended on its own meanwhile
+            return false; // it ended on its own meanwhile
         }
     }
 

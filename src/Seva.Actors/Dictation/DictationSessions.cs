@@ -75,7 +75,10 @@ public sealed class DictationSessions(
             return false;
         }
 
-        await session.SuspendAsync();
+        if (!await session.SuspendAsync())
+        {
+            return false; // it ended on its own meanwhile
+        }
 
         // Gone from here at once, so a call that reaches this host next finds it moved, not running.
         _active.TryRemove(KeyValuePair.Create(sessionId, session));
@@ -84,6 +87,13 @@ public sealed class DictationSessions(
 
     private async Task<(DictationSession Session, DictationStarted Started)> OpenAsync(string sessionId, Func<DictationDependencies, Task<(DictationSession Session, DictationStarted Started)>> open)
     {
+        if (_endedAll)
+        {
+            // Stopping: a session started or taken up here now would be cut off at once (in Dapr mode the
+            // caller's next try reaches a host that stays).
+            throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "This server is shutting down: try again in a moment.", Recoverable: true, RetryAfter: 2));
+        }
+
         // The id is taken before the session starts (as the Dapr runtime puts two starts of one actor in
         // turn), so a second start of the same id is refused without leaving a record behind.
         if (!_starting.TryAdd(sessionId, 0))

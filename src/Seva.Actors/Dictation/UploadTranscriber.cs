@@ -105,6 +105,12 @@ public sealed class UploadTranscriber(IDictationActors actors, DictationFollower
             {
                 await ticks.WaitForNextTickAsync(cancellationToken);
                 state = await session.GetProgressAsync();
+                if (state is { IsActive: false, Completed: null })
+                {
+                    // Neither running nor finished: its host could not be reached, or it could not go on
+                    // after a move. Waiting would never end; the record keeps what was decoded.
+                    throw new DictationException(new DictationError(DictationErrorCodes.TranscribeServiceError, "The transcription stopped before the upload was fed: its record keeps what was decoded. Please upload again.", Recoverable: false, RetryAfter: 5));
+                }
             }
         }
 

@@ -42,8 +42,10 @@ public class FollowerRegistry<TEvent>(RecordLease host, ILogger logger)
 /// <summary>One follower's place in a <see cref="FollowerRegistry{TEvent}"/>; disposing it removes it.
 /// Events are numbered from 1 per follower: they are passed on in that order, each once.</summary>
 /// <remarks>A session that moved to another actor host numbers its events afresh there, in a new epoch
-/// (<see cref="EventSequence"/>): the first event of a later epoch ends the earlier one, whose events
-/// still held back are passed on first and whose stragglers are dropped.</remarks>
+/// (<see cref="EventSequence"/>), whose numbers all sort after the earlier epoch's. How many events the
+/// earlier host sent is not known here, so the new epoch's events wait as behind any gap: the last
+/// events of the earlier host (its final words, published through another sidecar) may still come, and
+/// are passed on first; after the gap wait the new epoch goes on, and a straggler after that is dropped.</remarks>
 public sealed class FollowerRegistration<TEvent> : IDisposable
     where TEvent : class
 {
@@ -59,7 +61,6 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, TEvent> _waiting = [];
-    private readonly List<TEvent> _pendingDispatch = [];
     private long _next = 1;
     private bool _open;
     private ITimer? _gapTimer;
@@ -98,18 +99,6 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
     {
         lock (_gate)
         {
-            if (EventSequence.Epoch(sequence) > EventSequence.Epoch(_next))
-            {
-                // Nothing more of the earlier epoch can come: what it left held back goes first.
-                foreach (var (_, earlier) in _waiting)
-                {
-                    _pendingDispatch.Add(earlier);
-                }
-
-                _waiting.Clear();
-                _next = EventSequence.First(EventSequence.Epoch(sequence));
-            }
-
             if (sequence < _next || !_waiting.TryAdd(sequence, sessionEvent))
             {
                 return; // a duplicate (pub/sub delivers at least once)
@@ -171,12 +160,6 @@ public sealed class FollowerRegistration<TEvent> : IDisposable
 
     private void DeliverReady()
     {
-        foreach (var earlier in _pendingDispatch)
-        {
-            Dispatch(earlier);
-        }
-
-        _pendingDispatch.Clear();
         while (_waiting.Remove(_next, out var ready))
         {
             _next++;

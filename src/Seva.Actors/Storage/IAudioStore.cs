@@ -12,9 +12,10 @@ public interface IAudioStore
     Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken);
 
     /// <summary>Opens a stored object to write on at its end, for a recording that goes on on this host
-    /// after it moved from another; null when there is no such object to continue (it was never written
-    /// or is not complete yet, as an S3 upload a crashed host left open).</summary>
-    Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken);
+    /// after it moved from another (<paramref name="afterCrash"/>: the other host went away without
+    /// handing it over); null when it cannot be continued: there is no such object, or the store cannot
+    /// continue it safely (S3 after a crash). Disposing the writer keeps at least what was stored.</summary>
+    Task<IAudioWriter?> ContinueAsync(string key, bool afterCrash, CancellationToken cancellationToken);
 
     /// <summary>Opens a stored object for reading (seekable, for range requests), or null if absent.</summary>
     Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken);

@@ -71,49 +71,73 @@ public sealed class TranscriptionStore(IDbContextFactory<SevaDbContext> contexts
     public RecordLease Lease => lease;
 
     /// <summary>This host takes over an IN_PROGRESS record whose session goes on here after it ran on
-    /// another host (moved, or crashed within the lease). Returns the record as saved, or null when it is
-    /// no longer in progress (it was finished, or failed after its lease ran out).</summary>
-    public async Task<TranscriptionRecord?> ClaimAsync(Guid id, CancellationToken cancellationToken)
+    /// another host. Only a record no host holds any more can be taken: released by a host it moved off
+    /// (<see cref="ReleaseAsync"/>), held by a host whose lease ran out (it crashed), or already this
+    /// host's. A record another host still holds is <see cref="RecordClaim.HeldElsewhere"/>: that host may
+    /// still be writing it (moving it off, or running it), so two hosts never write one record.</summary>
+    public async Task<RecordClaim> ClaimAsync(Guid id, CancellationToken cancellationToken)
     {
-        TranscriptionRecord? claimed = null;
+        RecordClaim claim = RecordClaim.Closed;
         await WriteAsync(async () =>
         {
-            var until = time.GetUtcNow().UtcDateTime + lease.Duration;
+            var now = time.GetUtcNow().UtcDateTime;
+            var me = lease.HostId;
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            var updated = await db.Transcriptions
-                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.HostId, lease.HostId).SetProperty(t => t.LeaseExpiresAt, until), cancellationToken);
-            if (updated == 1)
+            var before = await db.Transcriptions.AsNoTracking().SingleOrDefaultAsync(t => t.Id == id, cancellationToken);
+            if (before is null || before.Status != TranscriptionStatus.InProgress)
             {
-                claimed = await db.Transcriptions.AsNoTracking().SingleAsync(t => t.Id == id, cancellationToken);
+                claim = RecordClaim.Closed;
+                return;
             }
+
+            var free = before.HostId == RecordLease.Released || before.HostId == me || before.LeaseExpiresAt is null || before.LeaseExpiresAt < now;
+            if (!free)
+            {
+                claim = RecordClaim.HeldElsewhere(before.LeaseExpiresAt!.Value - now);
+                return;
+            }
+
+            // Conditional on what was read, so a host that claimed or finished it meanwhile wins.
+            var updated = await db.Transcriptions
+                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress && t.HostId == before.HostId && t.LeaseExpiresAt == before.LeaseExpiresAt)
+                .ExecuteUpdateAsync(s => s.SetProperty(t => t.HostId, me).SetProperty(t => t.LeaseExpiresAt, now + lease.Duration), cancellationToken);
+            claim = updated == 1
+                ? RecordClaim.Claimed(before, released: before.HostId == RecordLease.Released)
+                : RecordClaim.HeldElsewhere(TimeSpan.Zero);
         });
-        return claimed;
+        return claim;
     }
 
     /// <summary>The session moves to another host: its progress is saved and the record left IN_PROGRESS
     /// under no host. The host it goes on on claims it (<see cref="ClaimAsync"/>); if none does within the
-    /// lease (the client never came back), any host marks it FAILED, keeping its text.</summary>
-    public Task ReleaseAsync(Guid id, TranscriptProgress progress, string? audioKey, CancellationToken cancellationToken) =>
-        WriteAsync(async () =>
-        {
-            ArgumentNullException.ThrowIfNull(progress);
-            var now = time.GetUtcNow().UtcDateTime;
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            await db.Transcriptions
-                .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress && t.HostId == lease.HostId)
-                .ExecuteUpdateAsync(
-                    s => s.SetProperty(t => t.TranscriptText, progress.Transcript)
-                        .SetProperty(t => t.WordCount, progress.WordCount)
-                        .SetProperty(t => t.AudioDurationSeconds, progress.DurationSeconds)
-                        .SetProperty(t => t.Words, progress.Words)
-                        .SetProperty(t => t.AudioKey, audioKey)
-                        .SetProperty(t => t.PartialTranscript, (string?)null)
-                        .SetProperty(t => t.HostId, RecordLease.Released)
-                        .SetProperty(t => t.LeaseExpiresAt, now + lease.Duration)
-                        .SetProperty(t => t.UpdatedAt, now),
-                    cancellationToken);
-        });
+    /// lease (the client never came back), any host marks it FAILED, keeping its text. A database fault is
+    /// retried until the write succeeds or the store stops (as <see cref="FinishAsync"/>): until then this
+    /// host still holds the record, and renews it.</summary>
+    public async Task ReleaseAsync(Guid id, TranscriptProgress progress, string? audioKey, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(progress);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        await _untilSaved.ExecuteAsync(
+            async token => await WriteAsync(async () =>
+            {
+                var now = time.GetUtcNow().UtcDateTime;
+                await using var db = await contexts.CreateDbContextAsync(token);
+                await db.Transcriptions
+                    .Where(t => t.Id == id && t.Status == TranscriptionStatus.InProgress && t.HostId == lease.HostId)
+                    .ExecuteUpdateAsync(
+                        s => s.SetProperty(t => t.TranscriptText, progress.Transcript)
+                            .SetProperty(t => t.WordCount, progress.WordCount)
+                            .SetProperty(t => t.AudioDurationSeconds, progress.DurationSeconds)
+                            .SetProperty(t => t.Words, progress.Words)
+                            .SetProperty(t => t.AudioKey, audioKey)
+                            .SetProperty(t => t.PartialTranscript, (string?)null)
+                            .SetProperty(t => t.HostId, RecordLease.Released)
+                            .SetProperty(t => t.LeaseExpiresAt, now + lease.Duration)
+                            .SetProperty(t => t.UpdatedAt, now),
+                        token);
+            }),
+            linked.Token);
+    }
 
     /// <summary>The recording goes on in another object (the one it started in could not be continued).</summary>
     public Task SaveAudioKeyAsync(Guid id, string? audioKey, CancellationToken cancellationToken) =>
@@ -331,4 +355,16 @@ public sealed record TranscriptionOutcome(
     string? Words = null);
 
 /// <summary>A running session's transcript so far; <paramref name="Words"/> as <see cref="TranscriptionRecord.Words"/>.</summary>
+/// <summary>What <see cref="TranscriptionStore.ClaimAsync"/> found: the record claimed (as it was saved,
+/// and whether a host released it as its session moved off, rather than losing it in a crash), a record
+/// another host still holds (for about <see cref="RetryAfter"/>), or one that is closed.</summary>
+public sealed record RecordClaim(TranscriptionRecord? Record, bool WasReleased, TimeSpan? RetryAfter)
+{
+    public static RecordClaim Closed { get; } = new(null, false, null);
+
+    public static RecordClaim Claimed(TranscriptionRecord record, bool released) => new(record, released, null);
+
+    public static RecordClaim HeldElsewhere(TimeSpan retryAfter) => new(null, false, retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter);
+}
+
 public sealed record TranscriptProgress(string Transcript, int WordCount, double DurationSeconds, string? Words = null);

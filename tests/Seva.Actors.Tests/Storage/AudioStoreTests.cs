@@ -131,7 +131,7 @@ public sealed class AudioStoreTests
             await writer.CompleteAsync(CancellationToken.None);
         }
 
-        await using (var writer = (await target.Store.ContinueAsync(key, CancellationToken.None))!)
+        await using (var writer = (await target.Store.ContinueAsync(key, afterCrash: false, CancellationToken.None))!)
         {
             await writer.WriteAsync(second, CancellationToken.None);
             await writer.CompleteAsync(CancellationToken.None);
@@ -148,7 +148,7 @@ public sealed class AudioStoreTests
     public async Task ARecordingNeverStored_CannotBeContinued(string provider)
     {
         await using var target = await Target.CreateAsync(provider);
-        Assert.Null(await target.Store.ContinueAsync(target.Store.KeyPrefix + "user-1/20250101_120000_never.mp3", CancellationToken.None));
+        Assert.Null(await target.Store.ContinueAsync(target.Store.KeyPrefix + "user-1/20250101_120000_never.mp3", afterCrash: false, CancellationToken.None));
     }
 
     [SkippableTheory]
@@ -222,6 +222,59 @@ public sealed class AudioStoreTests
         Assert.Equal(data, await target.ReadAsync(key));
         Assert.Equal([true, true, false], [.. bucket.Requests.Where(r => r is { Call: S3Call.UploadPart, PartNumber: 2 }).Select(r => r.Failed)]);
         Assert.Equal(0, await bucket.OpenUploadsAsync());
+    }
+
+    [SkippableFact]
+    public async Task AContinuationWhoseUploadFails_NeverReplacesTheStoredRecordingWithLess()
+    {
+        await using var target = await Target.CreateAsync(AudioStoreProviders.S3);
+        var bucket = target.Bucket!;
+        var stored = RandomBytes.Of((PartSize * 2) + 100);
+        var key = target.Store.KeyPrefix + "user-1/20250101_120000_kept.mp3";
+        await using (var writer = await target.Store.CreateAsync(key, CancellationToken.None))
+        {
+            await writer.WriteAsync(stored, CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        bucket.Fail(r => r is { Call: S3Call.UploadPart, PartNumber: 2 }); // the copy's second part never goes up
+        var continued = (await target.Store.ContinueAsync(key, afterCrash: false, CancellationToken.None))!;
+        Assert.True(continued.Exists); // the stored object is there all along
+        await Assert.ThrowsAsync<AudioStoreException>(async () =>
+        {
+            await continued.WriteAsync(RandomBytes.Of(PartSize), CancellationToken.None);
+            await continued.CompleteAsync(CancellationToken.None);
+        });
+        await continued.DisposeAsync();
+
+        Assert.Equal(stored, await target.ReadAsync(key));
+
+        // s3rver implements no AbortMultipartUpload: what can be checked is that the continuation's upload
+        // was aborted, not completed.
+        var continuation = bucket.StartedUploads[^1];
+        Assert.Contains(bucket.Requests, r => r.Call == S3Call.AbortUpload && r.UploadId == continuation);
+        Assert.DoesNotContain(bucket.Requests, r => r.Call == S3Call.CompleteUpload && r.UploadId == continuation);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Providers))]
+    public async Task AfterACrash_AFileIsContinued_ButAnS3ObjectIsNot_ForTheCrashedHostsSpoolMayStillReplaceIt(string provider)
+    {
+        await using var target = await Target.CreateAsync(provider);
+        var key = target.Store.KeyPrefix + "user-1/20250101_120000_crashed.mp3";
+        await using (var writer = await target.Store.CreateAsync(key, CancellationToken.None))
+        {
+            await writer.WriteAsync(RandomBytes.Of(1_000), CancellationToken.None);
+            await writer.CompleteAsync(CancellationToken.None);
+        }
+
+        var continued = await target.Store.ContinueAsync(key, afterCrash: true, CancellationToken.None);
+
+        Assert.Equal(provider == AudioStoreProviders.File, continued is not null);
+        if (continued is not null)
+        {
+            await continued.DisposeAsync();
+        }
     }
 
     [SkippableFact]

@@ -168,15 +168,42 @@ public sealed class TranscriptionStoreTests
         _time.Advance(Lease / 2);
         await hostA.RenewLeasesAsync(CancellationToken.None); // A no longer holds them
 
-        var claimed = await hostB.ClaimAsync(moved, CancellationToken.None);
-        Assert.Equal(("moved on", 4.5, "audio/user-1/moved.mp3", "host-b"), (claimed!.TranscriptText, claimed.AudioDurationSeconds, claimed.AudioKey, claimed.HostId));
+        var claim = await hostB.ClaimAsync(moved, CancellationToken.None);
+        Assert.True(claim.WasReleased);
+        Assert.Equal(("moved on", 4.5, "audio/user-1/moved.mp3"), (claim.Record!.TranscriptText, claim.Record.AudioDurationSeconds, claim.Record.AudioKey));
+        Assert.Equal("host-b", (await hostB.FindAsync("user-1", moved, CancellationToken.None))!.HostId);
         _time.Advance(Lease / 2 + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await hostB.RenewLeasesAsync(CancellationToken.None));
 
         Assert.Equal(TranscriptionStatus.InProgress, await StatusAsync(hostA, moved)); // B renews what it claimed
         var failed = await hostA.FindAsync("user-1", left, CancellationToken.None);
         Assert.Equal((TranscriptionStatus.Failed, "left behind"), (failed!.Status, failed.TranscriptText));
-        Assert.Null(await hostB.ClaimAsync(left, CancellationToken.None)); // too late to go on with it
+        Assert.Same(RecordClaim.Closed, await hostB.ClaimAsync(left, CancellationToken.None)); // too late to go on with it
+    }
+
+    [SkippableTheory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSql)]
+    public async Task ARecordAnotherHostStillHolds_IsNotClaimed_UntilItsLeaseRunsOut_ThenOnlyOnce(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var hostA = Store(database, "host-a");
+        using var hostB = Store(database, "host-b");
+        using var hostC = Store(database, "host-c");
+        var id = await AddAsync(hostA, "still being written", null);
+
+        var early = await hostB.ClaimAsync(id, CancellationToken.None);
+        Assert.Null(early.Record);
+        Assert.Equal(Lease, early.RetryAfter);
+
+        _time.Advance(Lease + TimeSpan.FromSeconds(1)); // A crashed: it stopped renewing
+        var claim = await hostB.ClaimAsync(id, CancellationToken.None);
+        var second = await hostC.ClaimAsync(id, CancellationToken.None);
+
+        Assert.NotNull(claim.Record);
+        Assert.False(claim.WasReleased);
+        Assert.NotNull(second.RetryAfter); // B holds it now
+        Assert.Equal("host-b", (await hostA.FindAsync("user-1", id, CancellationToken.None))!.HostId);
     }
 
     private TranscriptionStore Store(TestDatabase database, string hostId) =>

@@ -17,9 +17,9 @@ public sealed class FailingAudioStore(IAudioStore inner, int failAfterBytes, int
         return Interlocked.Increment(ref _created) <= failingWriters ? new Writer(writer, failAfterBytes) : writer;
     }
 
-    public async Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    public async Task<IAudioWriter?> ContinueAsync(string key, bool afterCrash, CancellationToken cancellationToken)
     {
-        var writer = await inner.ContinueAsync(key, cancellationToken);
+        var writer = await inner.ContinueAsync(key, afterCrash, cancellationToken);
         return writer is not null && Interlocked.Increment(ref _created) <= failingWriters ? new Writer(writer, failAfterBytes) : writer;
     }
 

@@ -158,7 +158,7 @@ public sealed class TranscriptionDetailPageTests : IAsyncLifetime
 
         public Task<IAudioWriter> CreateAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
 
-        public Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
+        public Task<IAudioWriter?> ContinueAsync(string key, bool afterCrash, CancellationToken cancellationToken) => throw Unreachable();
 
         public Task<Stream?> OpenReadAsync(string key, CancellationToken cancellationToken) => throw Unreachable();
 

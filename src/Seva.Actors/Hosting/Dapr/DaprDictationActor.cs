@@ -44,7 +44,7 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     /// <summary>Saved as running, but not running here: it ran on another host (Dapr moved the actor, or
     /// that host went away).</summary>
-    private bool Moved => _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null;
+    private bool Moved => _state is { Status: DictationActorStatus.Running } && _sessions.Find(SessionId) is null && _sessions.FindEnded(SessionId) is null;
 
     public async Task<DictationStartReply> StartAsync(DictationStartRequest request)
     {
@@ -109,7 +109,11 @@ public sealed class DaprDictationActor : Actor, IDictationActor
         await SaveProgressAsync();
     }
 
-    public Task<DictationProgress> GetProgressAsync() => Local.GetProgressAsync();
+    /// <remarks>An upload asks for progress between chunks, so this too goes on with a session that moved.</remarks>
+    public async Task<DictationProgress> GetProgressAsync() =>
+        await GoOnIfMovedAsync() is null
+            ? await Local.GetProgressAsync()
+            : new DictationProgress(false, _state!.SecondsDecoded, _state.ReceivedBytes, _state.Completed);
 
     /// <summary>The actor's timer: the session's own timeouts, then its state saved.</summary>
     public async Task CheckTimersAsync()
@@ -135,24 +139,13 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     /// <summary>Dapr drops the actor (rebalancing, draining, idle): a session still running moves off
     /// this host, keeping everything it received, and goes on wherever Dapr places its next call.</summary>
+    /// <remarks>Nothing is saved to the state store here: daprd has taken the actor out of its table
+    /// before it calls this, and refuses its state writes. The record has what the next host needs.</remarks>
     protected override async Task OnDeactivateAsync()
     {
-        var before = await Local.GetProgressAsync(); // audio queued is all taken before it moves
-        if (!await _sessions.SuspendAsync(SessionId) || _state is null)
+        if (await _sessions.SuspendAsync(SessionId))
         {
-            return;
-        }
-
-        Logger.LogInformation("Dictation {SessionId} deactivated by Dapr while running: moved off this host", SessionId);
-        try
-        {
-            // The record holds the exact audio length already; the state is saved too where the sidecar
-            // still takes it, so the next host starts from the same count either way.
-            await SaveAsync(_state with { ReceivedBytes = Math.Max(_state.ReceivedBytes, before.ReceivedBytes) });
-        }
-        catch (Exception ex)
-        {
-            Logger.LogWarning(ex, "Dictation {SessionId} could not save its state as it moved; its record has it", SessionId);
+            Logger.LogInformation("Dictation {SessionId} deactivated by Dapr while running: moved off this host", SessionId);
         }
     }
 
@@ -173,16 +166,24 @@ public sealed class DaprDictationActor : Actor, IDictationActor
             return InterruptedError();
         }
 
+        // The epoch is taken before the session goes on, so no two hosts ever number events in the same one.
         var epoch = state.Epoch + 1;
+        await SaveAsync(state with { Epoch = epoch });
         var reply = await _local.ContinueAsync(SessionId, new DictationContinuation(start, state.TranscriptionId, state.ReceivedBytes, state.Resumable), state.Follower, epoch);
         if (reply.Started is not { } started)
         {
             Logger.LogWarning("Dictation {SessionId} could not go on on this host: {Error}", SessionId, reply.Error?.Message);
-            await SaveAsync(state with { Status = DictationActorStatus.Ended });
+            if (reply.Error is not { RetryAfter: > 0 })
+            {
+                // Its record is closed: there is nothing to go on with. (A refusal with a retry time, such as
+                // the previous host still holding the record, is tried again at the next call.)
+                await SaveAsync(_state! with { Status = DictationActorStatus.Ended });
+            }
+
             return reply.Error ?? InterruptedError();
         }
 
-        await SaveAsync(state with { Epoch = epoch, ReceivedBytes = started.ReceivedBytes });
+        await SaveAsync(_state! with { ReceivedBytes = started.ReceivedBytes });
         await RegisterTimerAsync(TimerName, nameof(CheckTimersAsync), null, _checkInterval, _checkInterval);
         return null;
     }
@@ -212,9 +213,20 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private async Task SaveAsync(DictationActorState state)
     {
+        try
+        {
+            await StateManager.SetStateAsync(StateKey, state);
+            await StateManager.SaveStateAsync();
+        }
+        catch
+        {
+            // The runtime saves what is pending after every call: a change left pending would fail the call
+            // that answers this failure.
+            await StateManager.ClearCacheAsync();
+            throw;
+        }
+
         _state = state;
-        await StateManager.SetStateAsync(StateKey, state);
-        await StateManager.SaveStateAsync();
     }
 
     private DictationError InterruptedError() => new(

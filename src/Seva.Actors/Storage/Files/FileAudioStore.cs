@@ -25,9 +25,10 @@ public sealed class FileAudioStore(IOptions<StorageOptions> options) : IAudioSto
         }
     }
 
-    /// <summary>Appends to the file: MP3 is a sequence of frames, so the part encoded here plays on from
-    /// the part encoded before the move (a frame the other host left cut short is skipped by players).</summary>
-    public Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    /// <summary>Appends to the file, also after a crash (a file has no upload to complete later): MP3 is a
+    /// sequence of frames, so the part encoded here plays on from the part encoded before the move (a frame
+    /// a crashed host left cut short is skipped by players). Several hosts see one file only on a shared disk.</summary>
+    public Task<IAudioWriter?> ContinueAsync(string key, bool afterCrash, CancellationToken cancellationToken)
     {
         var path = PathFor(key);
         if (!File.Exists(path))

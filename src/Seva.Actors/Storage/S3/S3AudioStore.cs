@@ -83,16 +83,23 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
 
     /// <summary>An object cannot be appended to in S3: a new upload of the same key starts with the stored
     /// object's bytes (read back in ranges, written through the spool as any recording is) and replaces it
-    /// when it completes. Until then the stored object stays as it was.</summary>
-    public async Task<IAudioWriter?> ContinueAsync(string key, CancellationToken cancellationToken)
+    /// when it completes; an upload that could keep less than the stored object is aborted instead (see
+    /// <see cref="S3AudioWriter"/>). After a crash nothing is continued: the crashed host's spool may still
+    /// complete its own upload of this key when it starts again, which would replace the continuation.</summary>
+    public async Task<IAudioWriter?> ContinueAsync(string key, bool afterCrash, CancellationToken cancellationToken)
     {
+        if (afterCrash)
+        {
+            return null;
+        }
+
         await using var stored = await OpenReadAsync(key, cancellationToken);
         if (stored is null)
         {
             return null;
         }
 
-        var writer = await CreateAsync(key, cancellationToken);
+        var writer = new S3AudioWriter(this, key, _options.PartSizeBytes, Spool.Start(key, _logger), _logger, continues: stored.Length);
         try
         {
             var buffer = new byte[64 * 1024];
@@ -107,7 +114,7 @@ public sealed class S3AudioStore : IAudioStore, IDisposable
         }
         catch
         {
-            await writer.DisposeAsync();
+            await writer.DisposeAsync(); // aborts: the stored object stays as it was
             throw;
         }
     }

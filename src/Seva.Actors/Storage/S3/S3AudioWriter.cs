@@ -17,7 +17,10 @@ namespace Seva.Actors.Storage.S3;
 /// <para>One caller at a time (the session's turn); the background upload touches the upload's state only
 /// while no caller waits on it.</para>
 /// </remarks>
-internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize, SpoolFile? spool, ILogger logger) : IAudioWriter
+/// <param name="continues">The size of the stored object this writer replaces with a longer one (a
+/// recording continued after a move; see <see cref="S3AudioStore.ContinueAsync"/>), else 0. Nothing shorter
+/// is ever stored in its place: an end that could keep less aborts, and the stored object stays.</param>
+internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize, SpoolFile? spool, ILogger logger, long continues = 0) : IAudioWriter
 {
     /// <summary>S3 numbers parts 1 to 10,000.</summary>
     private const int MaxParts = 10_000;
@@ -36,7 +39,11 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
 
     public string Key => key;
 
-    public bool Exists { get; private set; }
+    private bool _stored;
+    private long _uploadedBytes;
+
+    /// <summary>Once the upload completed; from the start for a writer continuing a stored object.</summary>
+    public bool Exists => _stored || continues > 0;
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
@@ -191,14 +198,18 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
         }
 
         _parts.Add(await store.UploadPartAsync(key, _uploadId, _parts.Count + 1, part, length, cancellationToken));
+        _uploadedBytes += length;
     }
+
+    private AudioStoreException ShorterThanStored() =>
+        new($"{key} was not continued: less than the {continues} bytes already stored could be uploaded, so the stored recording is kept as it was.");
 
     /// <summary>Stores as much of the recording as can be stored without a gap, and leaves no upload open.
     /// Returns the first failure, if anything written is not stored. Each step leaves the state it found
     /// or the next one, so a cancelled finish can be run again (a part re-sent keeps its number).</summary>
     private async Task<AudioStoreException?> FinishAsync(bool emptyObject, CancellationToken cancellationToken)
     {
-        if (Exists)
+        if (_stored)
         {
             return null;
         }
@@ -236,10 +247,15 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
                 return failure; // nothing was written: nothing to keep
             }
 
+            if (_length < continues)
+            {
+                return failure ?? ShorterThanStored();
+            }
+
             try
             {
                 await store.PutAsync(key, _buffer, _length, cancellationToken);
-                Exists = true;
+                _stored = true;
             }
             catch (AudioStoreException ex)
             {
@@ -267,12 +283,16 @@ internal sealed class S3AudioWriter(S3AudioStore store, string key, int partSize
             return failure; // the upload itself could not be started: nothing is stored, nothing is open
         }
 
-        if (_parts.Count > 0)
+        if (_parts.Count > 0 && _uploadedBytes < continues)
+        {
+            failure ??= ShorterThanStored();
+        }
+        else if (_parts.Count > 0)
         {
             try
             {
                 await store.CompleteUploadAsync(key, _uploadId, _parts, cancellationToken);
-                Exists = true;
+                _stored = true;
                 return failure;
             }
             catch (AudioStoreException ex)
