@@ -12,7 +12,7 @@ namespace Seva.Actors.Broadcast;
 /// <remarks>Not thread-safe by design: the host runs one call at a time. Engine results are queued by
 /// the sink and applied in a turn the sink asks for, as in <see cref="Dictation.DictationActor"/>.
 /// Each final is translated once per language in use, however many listeners share it.</remarks>
-public sealed class BroadcastActor : ISpeechResultSink
+public sealed partial class BroadcastActor : ISpeechResultSink
 {
     private readonly ISpeechEngine _engine;
     private readonly BroadcastOptions _options;
@@ -76,38 +76,6 @@ public sealed class BroadcastActor : ISpeechResultSink
         SpeakerConnectionId = speakerConnectionId;
         _speaker = speaker;
         _stream = await _engine.OpenStreamAsync(new SpeechStreamOptions("en-US", []), this, cancellationToken);
-    }
-
-    /// <summary>Takes up a broadcast that ran on another host from what that host saved: its speaker, its
-    /// listeners with their languages and audio, the speaker's controls and its start time (it expires when
-    /// it would have), on a fresh speech stream. Nobody is told: to them it simply goes on. What the other
-    /// host held in memory is gone: the utterance being spoken, captions being translated, and the recent
-    /// captions a late listener would have been given.</summary>
-    /// <remarks>An expired broadcast gets no stream: its next tick ends it (<see cref="LiveBroadcast.TickAsync"/>).</remarks>
-    public async Task ContinueAsync(BroadcastCarryOver carried, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(carried);
-        CreatedAt = carried.StartedAt;
-        State = carried.State;
-        SpeakerConnectionId = carried.SpeakerConnectionId;
-        _speaker = carried.Speaker;
-        if (!IsExpired)
-        {
-            _stream = await _engine.OpenStreamAsync(new SpeechStreamOptions("en-US", []), this, cancellationToken);
-        }
-
-        // Counted only once the stream opened: a broadcast that cannot go on here takes no listeners.
-        var now = _time.GetUtcNow();
-        foreach (var listener in carried.Listeners)
-        {
-            _listeners[listener.ConnectionId] = (new ListenerInfo(listener.ConnectionId, listener.Language, listener.AudioOn, now), listener.Client);
-            CountListener(listener.Language, +1);
-        }
-
-        // The speaker was told about this audience before the move: starting the count afresh here is
-        // not news (a "newLanguage" status for every language), so the periodic one comes next.
-        var distribution = StatusTrigger.Distribution(_listeners.Values.Select(l => l.Info.Language));
-        _trigger.Reported(distribution, now);
     }
 
     /// <summary>Speaker audio (16-bit PCM, 16 kHz). While paused or muted nothing is transcribed or sent.</summary>
@@ -228,21 +196,6 @@ public sealed class BroadcastActor : ISpeechResultSink
         await CloseStreamAsync(cancellationToken);
         State = State with { IsActive = false, LastStateChange = _time.GetUtcNow() };
         Notify(c => c.OnEnded(reason));
-        DropListeners();
-    }
-
-    /// <summary>Stops the broadcast on this host without ending it: its actor host gives it up (Dapr moved
-    /// the actor) and it goes on where its next call is placed (<see cref="ContinueAsync"/>). The words
-    /// already spoken are finished and sent; nobody is told anything more, so listeners see a pause.</summary>
-    public async Task SuspendAsync(CancellationToken cancellationToken)
-    {
-        if (!State.IsActive)
-        {
-            return;
-        }
-
-        await CloseStreamAsync(cancellationToken);
-        _speaker = null;
         DropListeners();
     }
 
