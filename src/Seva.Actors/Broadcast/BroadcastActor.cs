@@ -12,7 +12,7 @@ namespace Seva.Actors.Broadcast;
 /// <remarks>Not thread-safe by design: the host runs one call at a time. Engine results are queued by
 /// the sink and applied in a turn the sink asks for, as in <see cref="Dictation.DictationActor"/>.
 /// Each final is translated once per language in use, however many listeners share it.</remarks>
-public sealed class BroadcastActor : ISpeechResultSink
+public sealed partial class BroadcastActor : ISpeechResultSink
 {
     private readonly ISpeechEngine _engine;
     private readonly BroadcastOptions _options;
@@ -53,7 +53,9 @@ public sealed class BroadcastActor : ISpeechResultSink
 
     public string QualityTier { get; }
 
-    public DateTimeOffset CreatedAt { get; }
+    /// <summary>When the broadcast started, on whichever host: a broadcast that went on elsewhere keeps it,
+    /// so a move gives it no fresh lease of life.</summary>
+    public DateTimeOffset CreatedAt { get; private set; }
 
     /// <summary>When the broadcast ends on its own, however it is used.</summary>
     public DateTimeOffset ExpiresAt => CreatedAt + _options.MaxDuration;
@@ -191,24 +193,36 @@ public sealed class BroadcastActor : ISpeechResultSink
             return;
         }
 
-        if (_stream is not null)
-        {
-            try
-            {
-                await _stream.CompleteAsync(cancellationToken);
-                await ApplyResultsAsync(cancellationToken);
-            }
-            finally
-            {
-                await _stream.DisposeAsync();
-                _stream = null;
-            }
-        }
-
+        await CloseStreamAsync(cancellationToken);
         State = State with { IsActive = false, LastStateChange = _time.GetUtcNow() };
         Notify(c => c.OnEnded(reason));
+        DropListeners();
+    }
 
-        // The ended broadcast takes no more turns, so its listeners will not leave one by one.
+    /// <summary>Finishes the speech stream: the last words are transcribed and sent, then it closes.</summary>
+    private async Task CloseStreamAsync(CancellationToken cancellationToken)
+    {
+        if (_stream is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _stream.CompleteAsync(cancellationToken);
+            await ApplyResultsAsync(cancellationToken);
+        }
+        finally
+        {
+            await _stream.DisposeAsync();
+            _stream = null;
+        }
+    }
+
+    /// <summary>A broadcast that ended or left this host takes no more turns here, so its listeners will
+    /// not leave one by one.</summary>
+    private void DropListeners()
+    {
         foreach (var (info, _) in _listeners.Values)
         {
             CountListener(info.Language, -1);

@@ -16,6 +16,9 @@ namespace Seva.Actors.Broadcast;
 /// opening a stream and report their engine failures to it.</remarks>
 public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translator, ISpeechSynthesizer voice, IOptions<BroadcastOptions> options, TimeProvider time, ILoggerFactory loggers, EngineCircuitBreaker breaker)
 {
+    /// <summary>Why a broadcast ended when the actor host running it went away and it could not go on.</summary>
+    public const string HostShutdown = "hostShutdown";
+
     private readonly ConcurrentDictionary<string, LiveBroadcast> _live = new(StringComparer.Ordinal);
     private readonly ILogger _logger = loggers.CreateLogger<BroadcastSessions>();
 
@@ -41,7 +44,40 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
 
     /// <summary>Starts broadcast <paramref name="id"/> for its speaker. Throws <see cref="BroadcastException"/>:
     /// ID_TAKEN when that id is live here, a bad language, or an engine that cannot start it.</summary>
-    public async Task<LiveBroadcast> StartAsync(string id, string speakerConnectionId, IBroadcastClient speaker, string sourceLanguage, string qualityTier, CancellationToken cancellationToken)
+    public Task<LiveBroadcast> StartAsync(string id, string speakerConnectionId, IBroadcastClient speaker, string sourceLanguage, string qualityTier, CancellationToken cancellationToken) =>
+        LaunchAsync(id, sourceLanguage, qualityTier, epoch: 0, actor => actor.StartAsync(speakerConnectionId, speaker, cancellationToken), "started");
+
+    /// <summary>Goes on here with broadcast <paramref name="id"/>, which ran on another actor host, from what
+    /// that host saved (<see cref="BroadcastActor.ContinueAsync"/>). Its clients number their events in
+    /// <paramref name="epoch"/>, above the last host's. Throws as <see cref="StartAsync"/> does, after telling
+    /// everyone it carried that it ended. One whose time ran out meanwhile ends at once, its listeners told:
+    /// the returned broadcast is then no longer live.</summary>
+    public async Task<LiveBroadcast> ContinueAsync(string id, BroadcastCarryOver carried, int epoch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(carried);
+        LiveBroadcast live;
+        try
+        {
+            live = await LaunchAsync(id, carried.SourceLanguage, carried.QualityTier, epoch, actor => actor.ContinueAsync(carried, cancellationToken), "went on here");
+        }
+        catch (BroadcastException)
+        {
+            // Its listeners still have their connections: told, they stop waiting for a broadcast that is gone.
+            foreach (var client in carried.Listeners.Select(l => l.Client).Prepend(carried.Speaker))
+            {
+                client.OnEnded(HostShutdown);
+            }
+
+            throw;
+        }
+
+        await live.TickAsync();
+        return live;
+    }
+
+    /// <summary>Creates the broadcast's actor and mailbox, takes the id, and runs <paramref name="begin"/> as
+    /// its first turn, through the engine's circuit breaker; the id is given back if it fails.</summary>
+    private async Task<LiveBroadcast> LaunchAsync(string id, string sourceLanguage, string qualityTier, int epoch, Func<BroadcastActor, Task> begin, string launched)
     {
         if (!SourceLanguages.Contains(sourceLanguage, StringComparer.Ordinal))
         {
@@ -51,7 +87,7 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         using var scope = SessionLogScope.Begin(_logger, id); // the broadcast's mailbox loop inherits it
         var mailbox = new ActorMailbox(_logger);
         var actor = new BroadcastActor(id, sourceLanguage, qualityTier, engine, translator, options.Value, time, loggers.CreateLogger<BroadcastActor>(), work => mailbox.Post(work), voice, breaker);
-        var live = new LiveBroadcast(actor, mailbox, this);
+        var live = new LiveBroadcast(actor, mailbox, this, epoch);
         if (!_live.TryAdd(id, live))
         {
             await mailbox.DisposeAsync();
@@ -60,8 +96,8 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
 
         try
         {
-            await breaker.OpenAsync(() => mailbox.CallAsync(() => actor.StartAsync(speakerConnectionId, speaker, cancellationToken)));
-            _logger.LogInformation("Broadcast {SessionId} started", id);
+            await breaker.OpenAsync(() => mailbox.CallAsync(() => begin(actor)));
+            _logger.LogInformation("Broadcast {SessionId} {Launched}", id, launched);
             SevaTelemetry.ActiveBroadcasts.Add(1);
             return live;
         }
@@ -95,13 +131,14 @@ public sealed class BroadcastSessions(ISpeechEngine engine, ITranslator translat
         }
     }
 
-    internal void Remove(LiveBroadcast live)
+    /// <param name="why">For the log: "ended", or "left this host" for one that goes on elsewhere.</param>
+    internal void Remove(LiveBroadcast live, string why)
     {
         if (_live.TryRemove(live.SessionId, out _))
         {
             live.Mailbox.Close();
             SevaTelemetry.ActiveBroadcasts.Add(-1);
-            _logger.LogInformation("Broadcast {SessionId} ended", live.SessionId);
+            _logger.LogInformation("Broadcast {SessionId} {Why}", live.SessionId, why);
         }
     }
 }
@@ -111,14 +148,21 @@ public sealed class LiveBroadcast
 {
     private readonly BroadcastSessions _owner;
 
-    internal LiveBroadcast(BroadcastActor actor, ActorMailbox mailbox, BroadcastSessions owner)
+    internal LiveBroadcast(BroadcastActor actor, ActorMailbox mailbox, BroadcastSessions owner, int epoch)
     {
         Actor = actor;
         Mailbox = mailbox;
         _owner = owner;
+        Epoch = epoch;
     }
 
     public string SessionId => Actor.SessionId;
+
+    /// <summary>The epoch its connections' events are numbered in (<see cref="Fanout.EventSequence"/>): 0
+    /// where it started, one more each time it went on on another actor host. A listener joining here
+    /// gets a client in this epoch, so a connection that was a listener before the move is not taken
+    /// for a sender of duplicates.</summary>
+    public int Epoch { get; }
 
     public BroadcastActor Actor { get; }
 
@@ -177,7 +221,14 @@ public sealed class LiveBroadcast
     public async Task EndAsync(string reason)
     {
         await CallAsync(a => a.EndAsync(reason, CancellationToken.None));
-        _owner.Remove(this);
+        _owner.Remove(this, "ended");
+    }
+
+    /// <summary>Gives the broadcast up on this host without ending it (<see cref="BroadcastActor.SuspendAsync"/>).</summary>
+    public async Task SuspendAsync()
+    {
+        await CallAsync(a => a.SuspendAsync(CancellationToken.None));
+        _owner.Remove(this, "left this host; it goes on where its actor is placed next");
     }
 
     private async Task<T> Call<T>(Func<Task<T>> call)

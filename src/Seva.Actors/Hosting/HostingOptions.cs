@@ -65,6 +65,15 @@ public sealed class DaprHostingOptions
     [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the actor state store keeps an ended broadcast's state (as a TTL): its id stays
+    /// taken, so a listener's old link reaches no one else's broadcast, then becomes free again. A running
+    /// broadcast's state expires this long after the broadcast would have. Needs daprd's ActorStateTTL
+    /// feature (dapr/config.yaml); <c>00:00:00</c> keeps the state for good, for a sidecar without it.</summary>
+    public TimeSpan EndedStateTtl { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The longest <see cref="EndedStateTtl"/>: a year, well within daprd's ttlInSeconds (an int).</summary>
+    public static readonly TimeSpan MaxEndedStateTtl = TimeSpan.FromDays(365);
+
     /// <summary>The sidecar's HTTP endpoint as configured or as the Dapr SDK finds it.</summary>
     public string ResolveHttpEndpoint()
     {

@@ -171,6 +171,30 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Suspending_SendsTheWordsAlreadySpoken_AndTellsNoOneItEnded()
+    {
+        var mailbox = new ActorMailbox(NullLogger.Instance);
+        var speaker = new Client();
+        var listener = new Client();
+        var actor = NewActor(new BroadcastOptions(), mailbox);
+        await mailbox.CallAsync(() => actor.StartAsync("speaker", speaker, CancellationToken.None));
+        await mailbox.CallAsync(() => actor.JoinAsync("l1", "es", false, listener, CancellationToken.None));
+        foreach (var chunk in Flite.Speak(Sentence).Samples.Chunk(4000))
+        {
+            // No trailing silence: the utterance is still in flight when its host gives the broadcast up.
+            await mailbox.CallAsync(() => actor.AcceptAudioAsync(chunk, TimeProvider.System.GetTimestamp()));
+        }
+
+        await mailbox.CallAsync(() => actor.SuspendAsync(CancellationToken.None));
+
+        Assert.Contains("dolor de cabeza", Assert.Single(listener.Finals).Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(listener.Ended);
+        Assert.Empty(speaker.Ended);
+        Assert.Empty(actor.Listeners);
+        await mailbox.DisposeAsync();
+    }
+
+    [Fact]
     public void Broadcast_ExpiresTwelveHoursAfterItStarted()
     {
         Assert.Equal(_actor.CreatedAt.AddHours(12), _actor.ExpiresAt);
@@ -214,6 +238,7 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
         private readonly ConcurrentQueue<Caption> _captions = new();
         private readonly ConcurrentQueue<BroadcastState> _states = new();
         private readonly ConcurrentQueue<BroadcastStatus> _statuses = new();
+        private readonly ConcurrentQueue<string> _ended = new();
 
         public IReadOnlyList<Caption> Captions => [.. _captions];
 
@@ -229,9 +254,9 @@ public sealed class BroadcastActorTests(EngineFixture engine) : IAsyncLifetime
 
         public void OnStatus(BroadcastStatus status) => _statuses.Enqueue(status);
 
-        public void OnEnded(string reason)
-        {
-        }
+        public IReadOnlyList<string> Ended => [.. _ended];
+
+        public void OnEnded(string reason) => _ended.Enqueue(reason);
 
         public void OnAudio(string segmentId, string language, int sampleRate, short[] samples) => Audio.Enqueue((language, samples));
 

@@ -252,20 +252,37 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         await actor.EndAsync(new DictationEndRequest(registration.Address.ConnectionId));
     }
 
-    /// <summary>The actor state manager as the runtime keeps it: a cache saved on SaveStateAsync.</summary>
+    /// <summary>The actor state manager as the runtime keeps it: a cache saved on SaveStateAsync, with the
+    /// TTL each value was last set with (null: none), which <see cref="Expire"/> lets run out.</summary>
     internal sealed class MemoryStateManager : IActorStateManager
     {
         private readonly ConcurrentDictionary<string, object?> _cache = new();
         private readonly ConcurrentDictionary<string, object?> _saved = new();
+        private readonly ConcurrentDictionary<string, TimeSpan?> _ttls = new();
+        private readonly ConcurrentDictionary<string, TimeSpan?> _savedTtls = new();
 
         public T Saved<T>(string name) => (T)_saved[name]!;
+
+        public TimeSpan? SavedTtl(string name) => _savedTtls[name];
+
+        /// <summary>The saved value's TTL runs out: the store no longer has it.</summary>
+        public void Expire(string name)
+        {
+            Assert.NotNull(_savedTtls[name]); // only a value saved with a TTL expires
+            _saved.TryRemove(name, out _);
+            _savedTtls.TryRemove(name, out _);
+            _cache.TryRemove(name, out _);
+            _ttls.TryRemove(name, out _);
+        }
 
         public Task SaveStateAsync(CancellationToken cancellationToken = default)
         {
             _saved.Clear();
+            _savedTtls.Clear();
             foreach (var (key, value) in _cache)
             {
                 _saved[key] = value;
+                _savedTtls[key] = _ttls.GetValueOrDefault(key);
             }
 
             return Task.CompletedTask;
@@ -277,10 +294,16 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         public Task SetStateAsync<T>(string stateName, T value, CancellationToken cancellationToken = default)
         {
             _cache[stateName] = value;
+            _ttls[stateName] = null;
             return Task.CompletedTask;
         }
 
-        public Task SetStateAsync<T>(string stateName, T value, TimeSpan ttl, CancellationToken cancellationToken = default) => SetStateAsync(stateName, value, cancellationToken);
+        public Task SetStateAsync<T>(string stateName, T value, TimeSpan ttl, CancellationToken cancellationToken = default)
+        {
+            _cache[stateName] = value;
+            _ttls[stateName] = ttl;
+            return Task.CompletedTask;
+        }
 
         public Task AddStateAsync<T>(string stateName, T value, CancellationToken cancellationToken = default) => SetStateAsync(stateName, value, cancellationToken);
 

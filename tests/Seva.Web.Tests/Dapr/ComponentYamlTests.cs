@@ -92,6 +92,16 @@ public sealed class ComponentYamlTests
     }
 
     [Fact]
+    public void DynamoDb_NamesAnAttributeForStateTtls_ElseItIgnoresThem()
+    {
+        // components-contrib state/aws/dynamodb: ttlInSeconds is dropped unless ttlAttributeName is set,
+        // and an ended broadcast's state would then never expire.
+        var metadata = Metadata(OnlyDocument("components/dynamodb/statestore-dynamodb.yaml"));
+
+        Assert.False(string.IsNullOrWhiteSpace(Text(metadata["ttlAttributeName"], "value")));
+    }
+
+    [Fact]
     public void Components_HaveUniqueNames_WithinEachLoadedSet()
     {
         // daprd rejects two manifests of one name in the folders it loads (disk loader filterManifests).

@@ -41,6 +41,16 @@ public sealed class DaprConfigurationTests
     }
 
     [Fact]
+    public void Config_TurnsActorStateTtlOn_ForAnEndedBroadcastsStateToExpire()
+    {
+        // daprd refuses actor state written with ttlInSeconds unless this feature is on
+        // (pkg/actors/state TransactionalStateOperation), and a broadcast's state carries one.
+        var features = OnlyDocument("dapr/config.yaml")["spec"]?["features"] as JsonArray ?? [];
+
+        Assert.Contains(features.OfType<JsonObject>(), f => Text(f, "name") == "ActorStateTTL" && Text(f, "enabled") == "true");
+    }
+
+    [Fact]
     public void Config_TracesToAnOtlpCollector_WithASamplingRateBetweenZeroAndOne()
     {
         var tracing = OnlyDocument("dapr/config.yaml")["spec"]!["tracing"]!;

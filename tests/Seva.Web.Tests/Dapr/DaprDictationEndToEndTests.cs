@@ -18,6 +18,7 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _sidecar = await DaprSidecarDouble.StartAsync();
+        _sidecar.ActorStateTtlEnabled = true; // as dapr/config.yaml turns daprd's ActorStateTTL on
         _actors = new SevaServer(Settings("Actors", "actors-1"));
 
         // Records and audio are shared storage in a real deployment (PostgreSQL and S3): here one directory.

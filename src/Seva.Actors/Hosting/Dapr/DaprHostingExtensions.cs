@@ -136,6 +136,13 @@ internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
                 + "or Seva__Hosting__Dapr__AllowWithoutAppToken=true if nothing but the sidecar can reach this port.");
         }
 
+        // Checked here: ValidateDataAnnotations does not look inside the nested Dapr section.
+        var ttl = options.Dapr.EndedStateTtl;
+        if (ttl < TimeSpan.Zero || ttl > DaprHostingOptions.MaxEndedStateTtl || (ttl > TimeSpan.Zero && ttl < TimeSpan.FromSeconds(1)))
+        {
+            failures.Add($"Seva:Hosting:Dapr:EndedStateTtl ({ttl}) must be 00:00:00 (keep ended broadcasts' state for good) or from 00:00:01 to {DaprHostingOptions.MaxEndedStateTtl.Days}.00:00:00 (daprd keeps state TTLs in whole seconds); the default is 1.00:00:00.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -14,6 +14,24 @@ public sealed class InProcessBroadcastActors(BroadcastSessions sessions, IBroadc
         return new Actor(sessions, events, time, broadcastId);
     }
 
+    /// <summary>Goes on here with a broadcast another actor host ran (Dapr placed its actor here), from what
+    /// that host saved: its speaker and listeners get clients in the continuation's epoch, at the addresses
+    /// they had. Throws <see cref="BroadcastException"/> when it cannot go on (the engine refuses).</summary>
+    public async Task ContinueAsync(string broadcastId, BroadcastContinuation continuation)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(broadcastId);
+        ArgumentNullException.ThrowIfNull(continuation);
+        var carried = new BroadcastCarryOver(
+            continuation.SourceLanguage,
+            continuation.QualityTier,
+            continuation.StartedAt,
+            continuation.State,
+            continuation.Speaker.ConnectionId,
+            new AddressedBroadcastClient(broadcastId, continuation.Speaker, events, continuation.Epoch),
+            [.. continuation.Listeners.Select(l => new CarriedListener(l.Address.ConnectionId, l.Language, l.AudioOn, new AddressedBroadcastClient(broadcastId, l.Address, events, continuation.Epoch)))]);
+        await sessions.ContinueAsync(broadcastId, carried, continuation.Epoch, CancellationToken.None);
+    }
+
     private sealed class Actor(BroadcastSessions sessions, IBroadcastEventSink events, TimeProvider time, string id) : IBroadcastActor
     {
         private static readonly BroadcastError Ended = new(404, "SESSION_NOT_FOUND", "The broadcast has ended.");
@@ -52,7 +70,7 @@ public sealed class InProcessBroadcastActors(BroadcastSessions sessions, IBroadc
         public Task<BroadcastJoinReply> JoinAsync(BroadcastJoinRequest request) => CallAsync(async live =>
         {
             ArgumentNullException.ThrowIfNull(request);
-            var client = new AddressedBroadcastClient(id, request.Listener, events);
+            var client = new AddressedBroadcastClient(id, request.Listener, events, live.Epoch);
             var (recent, state) = await live.CallAsync(async a => (await a.JoinAsync(request.Listener.ConnectionId, request.Language, request.AudioOn, client, CancellationToken.None), a.State));
             return new BroadcastJoinReply(recent, state, null);
         }, error => new BroadcastJoinReply([], null, error));

@@ -12,6 +12,7 @@ namespace Seva.Web.Tests.Dapr.Support;
 public sealed partial class DaprSidecarDouble
 {
     private readonly ConcurrentDictionary<(string Type, string Id, string Key), string> _state = new();
+    private readonly ConcurrentDictionary<(string Type, string Id, string Key), string> _stateTtls = new();
     private readonly Lock _stateLock = new();
     private readonly ConcurrentDictionary<(string Type, string Id, string Name), DaprReminder> _reminders = new();
     private readonly ConcurrentDictionary<(string Type, string Id, string Name), DaprReminder> _timers = new();
@@ -29,6 +30,10 @@ public sealed partial class DaprSidecarDouble
     public void SeedState(string actorType, string actorId, string key, string json) => _state[(actorType, actorId, key)] = json;
 
     public string? StateOf(string actorType, string actorId, string key) => _state.GetValueOrDefault((actorType, actorId, key));
+
+    /// <summary>The metadata.ttlInSeconds the last write of a key carried (null: none). The double keeps
+    /// it but never lets it run out.</summary>
+    public string? StateTtlOf(string actorType, string actorId, string key) => _stateTtls.GetValueOrDefault((actorType, actorId, key));
 
     /// <summary>Fires a registered reminder: PUT {app}/actors/{type}/{id}/method/remind/{name} with
     /// {"data":…,"dueTime":…,"period":…} (pkg/actors/api/api.go ReminderResponse; data is the registered
@@ -151,7 +156,7 @@ public sealed partial class DaprSidecarDouble
             return ErrorResult(HttpStatusCode.BadRequest, "ERR_MALFORMED_REQUEST", "failed deserializing HTTP body: " + e.Message);
         }
 
-        var changes = new List<(string Key, string? Json)>();
+        var changes = new List<(string Key, string? Json, string? Ttl)>();
         foreach (var op in operations.OfType<JsonObject>())
         {
             var kind = Prop(op, "operation")?.GetValue<string>();
@@ -169,12 +174,12 @@ public sealed partial class DaprSidecarDouble
                     "error saving actor transaction state: ttlInSeconds is not supported without the \"ActorStateTTL\" feature enabled");
             }
 
-            changes.Add((key, kind == "upsert" ? Prop(request, "value")?.ToJsonString() ?? "null" : null));
+            changes.Add((key, kind == "upsert" ? Prop(request, "value")?.ToJsonString() ?? "null" : null, Prop(Prop(request, "metadata"), "ttlInSeconds")?.ToString()));
         }
 
         lock (_stateLock)
         {
-            foreach (var (key, json) in changes)
+            foreach (var (key, json, ttl) in changes)
             {
                 if (json is null)
                 {
@@ -183,6 +188,15 @@ public sealed partial class DaprSidecarDouble
                 else
                 {
                     _state[(type, id, key)] = json;
+                }
+
+                if (json is null || ttl is null)
+                {
+                    _stateTtls.TryRemove((type, id, key), out _);
+                }
+                else
+                {
+                    _stateTtls[(type, id, key)] = ttl;
                 }
             }
         }
