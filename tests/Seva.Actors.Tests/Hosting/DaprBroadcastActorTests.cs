@@ -125,8 +125,8 @@ public sealed class DaprBroadcastActorTests(EngineFixture fixture) : IAsyncLifet
         Assert.Null((await onB.JoinAsync(new BroadcastJoinRequest(late.Address, "en", AudioOn: false))).Error);
         Assert.Null((await onB.ControlAsync(new BroadcastControlRequest(speaker.Address.ConnectionId, BroadcastControls.PauseBroadcast, new()))).Error);
 
-        Assert.True(carried.States[^1].IsPaused);
-        Assert.True(late.States[^1].IsPaused);
+        // Events of a new epoch wait a moment for any last ones of the previous host (FollowerRegistration).
+        await Poll.UntilAsync(() => carried.States is [.., { IsPaused: true }] && late.States is [.., { IsPaused: true }], TimeSpan.FromSeconds(10));
         Assert.Equal(1, EventSequence.Epoch(_web.SentTo(carried.Address)[^1].Sequence));
         Assert.Equal(1, EventSequence.Epoch(_web.SentTo(late.Address)[^1].Sequence));
         Assert.True(state.Saved<BroadcastActorState>(DaprBroadcastActor.StateKey).State.IsPaused);
@@ -157,6 +157,7 @@ public sealed class DaprBroadcastActorTests(EngineFixture fixture) : IAsyncLifet
         Assert.Equal("SESSION_NOT_FOUND", again.Error?.ErrorCode); // it is over, not tried again
         Assert.Equal(1, refusing.OpenAttempts);
         Assert.Null(b.Sessions.Find("lost-elk-404"));
+        await Poll.UntilAsync(() => listener.Ended.Count > 0, TimeSpan.FromSeconds(10)); // a new epoch's events wait a moment
         Assert.Equal(new[] { BroadcastSessions.HostShutdown }, listener.Ended);
         Assert.Equal(BroadcastActorStatus.Ended, state.Saved<BroadcastActorState>(DaprBroadcastActor.StateKey).Status);
         Assert.Equal(EndedStateTtl, state.SavedTtl(DaprBroadcastActor.StateKey));
@@ -202,6 +203,7 @@ public sealed class DaprBroadcastActorTests(EngineFixture fixture) : IAsyncLifet
         var snapshot = await onB.GetSnapshotAsync(new BroadcastSnapshotRequest(StatusReasons.Requested));
 
         Assert.False(snapshot.Exists);
+        await Poll.UntilAsync(() => listener.Ended.Count > 0, TimeSpan.FromSeconds(10)); // a new epoch's events wait a moment
         Assert.Equal(new[] { "expired" }, listener.Ended);
         Assert.Equal(0, engineOnB.OpenAttempts); // no speech stream for a broadcast that is over
         Assert.Empty(timersOnB.Registered);

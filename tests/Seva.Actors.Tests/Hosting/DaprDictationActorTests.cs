@@ -24,7 +24,7 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         var timers = new RecordingTimers();
         var host = ActorHost.CreateForTest<DaprDictationActor>(new ActorTestOptions { ActorId = new ActorId(sessionId), TimerManager = timers });
         state ??= new MemoryStateManager();
-        return (new DaprDictationActor(host, harness.Actors, harness.Sessions, Hosting, state), state, timers);
+        return (new DaprDictationActor(host, harness.Actors, harness.Sessions, Hosting, Options.Create(new DictationOptions()), state), state, timers);
     }
 
     private static DictationStartRequest Start(ActorHarness harness, RecordingFollower follower, out FollowerRegistration<DictationEvent> registration)
@@ -48,6 +48,7 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         Assert.Equal(DictationActorStatus.Running, running.Status);
         Assert.Equal(started.TranscriptionId, running.TranscriptionId);
         Assert.Equal(registration.Address, running.Follower);
+        Assert.Equal(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(30 + 5), state.SavedTtl(DaprDictationActor.StateKey)); // outlives any recording
         Assert.Equal(nameof(DaprDictationActor.CheckTimersAsync), Assert.Single(timers.Registered).TimerCallback);
 
         var pcm = ActorHarness.Pcm(Flite.Speak("she has a history of diabetes and high blood pressure").Samples);
@@ -67,6 +68,7 @@ public sealed class DaprDictationActorTests(EngineFixture fixture)
         var final = state.Saved<DictationActorState>(DaprDictationActor.StateKey);
         Assert.Equal(DictationActorStatus.Ended, final.Status);
         Assert.Equal(completed, final.Completed);
+        Assert.Equal(TimeSpan.FromHours(24), state.SavedTtl(DaprDictationActor.StateKey)); // then it goes
         Assert.Single(timers.Unregistered);
         Assert.Contains(follower.Events, e => e is DictationCompleted);
     }

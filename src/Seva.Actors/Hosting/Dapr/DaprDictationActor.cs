@@ -22,16 +22,25 @@ public sealed class DaprDictationActor : Actor, IDictationActor
     private readonly InProcessDictationActors _local;
     private readonly DictationSessions _sessions;
     private readonly TimeSpan _checkInterval;
+    private readonly TimeSpan _endedStateTtl;
+    private readonly TimeSpan _runningStateTtl;
     private DictationActorState? _state;
 
     /// <param name="stateManager">Given by tests (Dapr's documented pattern); the runtime's otherwise.</param>
-    public DaprDictationActor(ActorHost host, InProcessDictationActors local, DictationSessions sessions, IOptions<HostingOptions> hosting, IActorStateManager? stateManager = null)
+    public DaprDictationActor(ActorHost host, InProcessDictationActors local, DictationSessions sessions, IOptions<HostingOptions> hosting, IOptions<DictationOptions> dictation, IActorStateManager? stateManager = null)
         : base(host)
     {
         ArgumentNullException.ThrowIfNull(hosting);
+        ArgumentNullException.ThrowIfNull(dictation);
         _local = local;
         _sessions = sessions;
         _checkInterval = hosting.Value.Dapr.CheckInterval;
+
+        // An ended session's state answers late calls for a while, then goes, as a broadcast's does. A
+        // running one cannot outlast its longest recording and idle time: past that (its host died and
+        // nobody called again) it goes too.
+        _endedStateTtl = hosting.Value.Dapr.EndedStateTtl;
+        _runningStateTtl = _endedStateTtl == TimeSpan.Zero ? TimeSpan.Zero : _endedStateTtl + dictation.Value.MaxRecording + dictation.Value.IdleTimeout;
         if (stateManager is not null)
         {
             StateManager = stateManager;
@@ -213,9 +222,18 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private async Task SaveAsync(DictationActorState state)
     {
+        var ttl = state.Status == DictationActorStatus.Running ? _runningStateTtl : _endedStateTtl;
         try
         {
-            await StateManager.SetStateAsync(StateKey, state);
+            if (ttl > TimeSpan.Zero)
+            {
+                await StateManager.SetStateAsync(StateKey, state, ttl);
+            }
+            else
+            {
+                await StateManager.SetStateAsync(StateKey, state);
+            }
+
             await StateManager.SaveStateAsync();
         }
         catch
