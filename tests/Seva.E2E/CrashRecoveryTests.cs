@@ -142,6 +142,18 @@ public sealed class CrashRecoveryTests : IAsyncLifetime
         await client.StreamAsync(audio, 16000);
         await WaitForFinalsAsync(client, 3);
         var finals = client.FinalText;
+
+        // A final goes to the client as its save is queued: the kill comes once the record has it, so what is
+        // checked is what the restart does with a saved record, not that millisecond's race.
+        using (var http = Http(seva))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+            while ((string?)JsonNode.Parse(await http.GetStringAsync($"api/v1/transcriptions/{id}"))!["transcript_text"] != finals && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50);
+            }
+        }
+
         await seva.KillHardAsync();
         return (id, finals, audio.Length / 16000.0);
     }
