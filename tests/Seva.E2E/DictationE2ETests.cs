@@ -94,7 +94,7 @@ public sealed partial class DictationE2ETests(BrowserFixture fixture)
             await word.ClickAsync();
             var time = await page.EvaluateAsync<double>("() => document.querySelector('[data-testid=audio]').currentTime");
             var playing = await page.EvaluateAsync<bool>("() => !document.querySelector('[data-testid=audio]').paused");
-            Assert.InRange(time, start - 0.3, start + 0.3);
+            Assert.InRange(time, start - 0.3, start + 0.8); // it plays on between the click and this read (a loaded machine: up to half a second)
             Assert.True(playing, "the click should play the recording");
             await Assertions.Expect(word).ToHaveClassAsync(new Regex("seva-word-current"));
         }

@@ -305,27 +305,7 @@ public sealed class DaprBroadcastActor : Actor, IBroadcastActor
     /// <param name="ttl">Zero: kept for good.</param>
     private async Task SaveAsync(BroadcastActorState state, TimeSpan ttl)
     {
-        try
-        {
-            if (ttl > TimeSpan.Zero)
-            {
-                await StateManager.SetStateAsync(StateKey, state, ttl);
-            }
-            else
-            {
-                await StateManager.SetStateAsync(StateKey, state);
-            }
-
-            await StateManager.SaveStateAsync();
-        }
-        catch
-        {
-            // The runtime saves what is pending after every call: a change left pending would fail the call
-            // that answered this failure.
-            await StateManager.ClearCacheAsync();
-            throw;
-        }
-
+        await StateManager.SaveNowAsync(StateKey, state, ttl);
         _state = state;
     }
 

@@ -222,28 +222,7 @@ public sealed class DaprDictationActor : Actor, IDictationActor
 
     private async Task SaveAsync(DictationActorState state)
     {
-        var ttl = state.Status == DictationActorStatus.Running ? _runningStateTtl : _endedStateTtl;
-        try
-        {
-            if (ttl > TimeSpan.Zero)
-            {
-                await StateManager.SetStateAsync(StateKey, state, ttl);
-            }
-            else
-            {
-                await StateManager.SetStateAsync(StateKey, state);
-            }
-
-            await StateManager.SaveStateAsync();
-        }
-        catch
-        {
-            // The runtime saves what is pending after every call: a change left pending would fail the call
-            // that answers this failure.
-            await StateManager.ClearCacheAsync();
-            throw;
-        }
-
+        await StateManager.SaveNowAsync(StateKey, state, state.Status == DictationActorStatus.Running ? _runningStateTtl : _endedStateTtl);
         _state = state;
     }
 
