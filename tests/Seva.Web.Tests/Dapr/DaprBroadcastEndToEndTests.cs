@@ -12,26 +12,15 @@ namespace Seva.Web.Tests.Dapr;
 /// and to its saved state when it ends.</summary>
 public sealed class DaprBroadcastEndToEndTests : IAsyncLifetime
 {
-    private DaprSidecarDouble _sidecar = null!;
-    private SevaServer _actors = null!;
-    private SevaServer _web = null!;
+    private DaprCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sidecar = await DaprSidecarDouble.StartAsync();
-        _sidecar.ActorStateTtlEnabled = true; // as dapr/config.yaml turns daprd's ActorStateTTL on
-        _actors = new SevaServer(Settings("Actors", "actors-1"));
-        _web = new SevaServer(new Dictionary<string, string?>(Settings("Web", "web-1")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
-        await _sidecar.ConnectAppAsync("seva-actors", _actors.BaseAddress);
-        await _sidecar.ConnectAppAsync("seva-web-1", _web.BaseAddress);
-    }
+    private SevaServer Web => _cluster.Web;
 
-    public async Task DisposeAsync()
-    {
-        await _web.DisposeAsync();
-        await _actors.DisposeAsync();
-        await _sidecar.DisposeAsync();
-    }
+    private DaprSidecarDouble Sidecar => _cluster.Sidecar;
+
+    public async Task InitializeAsync() => _cluster = await DaprCluster.StartAsync();
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task ABroadcastWhoseActorDaprDeactivated_GoesOnWithTheSpeakersNextAudio_TheListenerKeepingItsSocket()
@@ -44,13 +33,13 @@ public sealed class DaprBroadcastEndToEndTests : IAsyncLifetime
         await listener.WaitForAsync(m => IsFinal(m) && ((string?)m["text"])!.Contains("cabeza", StringComparison.OrdinalIgnoreCase), 60);
 
         // Rebalancing: daprd takes the actor away (and refuses its state writes while it goes).
-        Assert.Equal(HttpStatusCode.OK, await _sidecar.DeactivateAsync("BroadcastActor", broadcastId));
+        Assert.Equal(HttpStatusCode.OK, await Sidecar.DeactivateAsync("BroadcastActor", broadcastId));
         await speaker.StreamAsync(Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1.5, 16000)));
 
         await listener.WaitForAsync(m => IsFinal(m) && ((string?)m["text"])!.Contains("diabetes", StringComparison.OrdinalIgnoreCase), 60);
         Assert.DoesNotContain(listener.Messages, m => (string?)m["type"] is "sessionEnded" or "error");
         Assert.DoesNotContain(speaker.Messages, m => (string?)m["type"] is "sessionEnded" or "error");
-        var state = JsonNode.Parse(_sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!;
+        var state = JsonNode.Parse(Sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!;
         Assert.Equal("Running", (string?)state["status"]);
         Assert.Equal(1, (int)state["epoch"]!);
         Assert.Single(state["listeners"]!.AsArray());
@@ -62,15 +51,15 @@ public sealed class DaprBroadcastEndToEndTests : IAsyncLifetime
         var (speaker, broadcastId) = await CreateAsync();
         await using var _ = speaker;
         // Running, the state is kept past the broadcast's own twelve hours by the same day.
-        Assert.InRange(long.Parse(_sidecar.StateTtlOf("BroadcastActor", broadcastId, "broadcast")!, CultureInfo.InvariantCulture), (12 * 3600) + 86400 - 60, (12 * 3600) + 86400);
+        Assert.InRange(long.Parse(Sidecar.StateTtlOf("BroadcastActor", broadcastId, "broadcast")!, CultureInfo.InvariantCulture), (12 * 3600) + 86400 - 60, (12 * 3600) + 86400);
 
         await speaker.SendAsync(new { action = "endSession" });
         await speaker.WaitForAsync(m => (string?)m["type"] == "sessionEnded", 30);
 
-        var state = await Poll.UntilAsync(() => Task.FromResult(JsonNode.Parse(_sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!), s => (string?)s["status"] == "Ended");
+        var state = await Poll.UntilAsync(() => Task.FromResult(JsonNode.Parse(Sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!), s => (string?)s["status"] == "Ended");
         Assert.Empty(state["listeners"]!.AsArray());
-        Assert.Equal("86400", _sidecar.StateTtlOf("BroadcastActor", broadcastId, "broadcast"));
-        var again = await _sidecar.InvokeActorAsync("BroadcastActor", broadcastId, "StartAsync",
+        Assert.Equal("86400", Sidecar.StateTtlOf("BroadcastActor", broadcastId, "broadcast"));
+        var again = await Sidecar.InvokeActorAsync("BroadcastActor", broadcastId, "StartAsync",
             """{"speaker":{"hostId":"web-1","connectionId":"someone-else"},"sourceLanguage":"en","qualityTier":"standard"}""");
         Assert.Equal(200, again.StatusCode);
         Assert.Equal("ID_TAKEN", (string?)JsonNode.Parse(again.Text)!["error"]?["errorCode"]);
@@ -79,7 +68,7 @@ public sealed class DaprBroadcastEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task WithoutDaprdsActorStateTtl_NoBroadcastStarts_AndTheSpeakerIsToldItsStateCouldNotBeSaved()
     {
-        _sidecar.ActorStateTtlEnabled = false;
+        Sidecar.ActorStateTtlEnabled = false;
         await using var speaker = await BroadcastApiTests.Peer.ConnectAsync(BroadcastUri(), SevaServer.AliceKey);
 
         await speaker.SendAsync(new { action = "createSession", sourceLanguage = "en" });
@@ -99,15 +88,6 @@ public sealed class DaprBroadcastEndToEndTests : IAsyncLifetime
         return (speaker, (string)created["sessionId"]!);
     }
 
-    private Dictionary<string, string?> Settings(string roles, string hostId) => new()
-    {
-        ["Seva:Hosting:Mode"] = "Dapr",
-        ["Seva:Hosting:Dapr:AllowWithoutAppToken"] = "true", // the test's sidecar double sends no token
-        ["Seva:Hosting:Roles"] = roles,
-        ["Seva:Hosting:Dapr:HttpEndpoint"] = _sidecar.HttpEndpoint,
-        ["Seva:Database:HostId"] = hostId,
-    };
-
     private Uri BroadcastUri(string? query = null) =>
-        new UriBuilder(_web.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
+        new UriBuilder(Web.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
 }

@@ -11,49 +11,26 @@ namespace Seva.Web.Tests.Dapr;
 /// write, timer and event crosses the HTTP shapes daprd uses.</summary>
 public sealed class DaprDictationEndToEndTests : IAsyncLifetime
 {
-    private DaprSidecarDouble _sidecar = null!;
-    private SevaServer _actors = null!;
-    private SevaServer _web = null!;
+    private DaprCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _sidecar = await DaprSidecarDouble.StartAsync();
-        _sidecar.ActorStateTtlEnabled = true; // as dapr/config.yaml turns daprd's ActorStateTTL on
-        _actors = new SevaServer(Settings("Actors", "actors-1"));
+    private SevaServer Web => _cluster.Web;
 
-        // Records and audio are shared storage in a real deployment (PostgreSQL and S3): here one directory.
-        _web = new SevaServer(new Dictionary<string, string?>(Settings("Web", "web-1")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
-        await _sidecar.ConnectAppAsync("seva-actors", _actors.BaseAddress);
-        await _sidecar.ConnectAppAsync("seva-web-1", _web.BaseAddress);
-    }
+    private DaprSidecarDouble Sidecar => _cluster.Sidecar;
 
-    private Dictionary<string, string?> Settings(string roles, string hostId) => new()
-    {
-        ["Seva:Hosting:Mode"] = "Dapr",
-        ["Seva:Hosting:Dapr:AllowWithoutAppToken"] = "true", // the test's sidecar double sends no token
-        ["Seva:Hosting:Roles"] = roles,
-        ["Seva:Hosting:Dapr:HttpEndpoint"] = _sidecar.HttpEndpoint,
-        ["Seva:Hosting:Dapr:CheckInterval"] = "00:00:01",
-        ["Seva:Database:HostId"] = hostId,
-    };
+    public async Task InitializeAsync() => _cluster = await DaprCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _web.DisposeAsync();
-        await _actors.DisposeAsync();
-        await _sidecar.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
 
     [Fact]
     public async Task ADictationOverTheWebHostsSocket_RunsOnTheActorHost_ThroughTheSidecarOnly_FromStartToComplete()
     {
         var audio = Speech.Concat(Speech.Say("she has a history of diabetes and high blood pressure"), Speech.Silence(1.5, 16000));
 
-        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        await using var client = await DictationClient.ConnectAsync(Web.StreamUri(), SevaServer.AliceKey);
         var ack = await client.StartAsync();
         Assert.Equal("session_ack", (string?)ack["type"]);
         var sessionId = (string)ack["session_id"]!;
-        using (var browser = new HttpClient { BaseAddress = _web.BaseAddress })
+        using (var browser = new HttpClient { BaseAddress = Web.BaseAddress })
         {
             // The web host runs no session itself; its home page counts those of every host.
             Assert.Contains("Open dictations on all hosts: 1.", await browser.GetStringAsync("/"), StringComparison.Ordinal);
@@ -71,29 +48,29 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         // How it got there: the session ran as DictationActor on the actor host, called only by the sidecar.
         // (session_complete goes out inside the EndAsync call, so the call's answer, and the state it saves,
         // may come a moment later.)
-        await Poll.UntilAsync(() => _sidecar.ActorCalls.Any(c => c.ActorId == sessionId && c.Method == "EndAsync"));
-        var calls = _sidecar.ActorCalls.Where(c => c.ActorType == "DictationActor" && c.ActorId == sessionId).ToList();
+        await Poll.UntilAsync(() => Sidecar.ActorCalls.Any(c => c.ActorId == sessionId && c.Method == "EndAsync"));
+        var calls = Sidecar.ActorCalls.Where(c => c.ActorType == "DictationActor" && c.ActorId == sessionId).ToList();
         Assert.Equal("StartAsync", calls[0].Method);
         Assert.Contains(calls, c => c.Method == "AcceptAudioAsync");
         Assert.Contains(calls, c => c.Method == "EndAsync");
         Assert.All(calls, c => Assert.Equal(200, c.StatusCode));
-        Assert.Contains("DictationActor", _sidecar.App("seva-actors").Config.Entities);
-        Assert.DoesNotContain("DictationActor", _sidecar.App("seva-web-1").Config.Entities);
+        Assert.Contains("DictationActor", Sidecar.App("seva-actors").Config.Entities);
+        Assert.DoesNotContain("DictationActor", Sidecar.App("seva-web-1").Config.Entities);
 
         // Its results came back to the web host over pub/sub, on that host's own topic, as CloudEvents.
-        var delivered = _sidecar.Deliveries.Where(d => d.AppId == "seva-web-1").ToList();
+        var delivered = Sidecar.Deliveries.Where(d => d.AppId == "seva-web-1").ToList();
         Assert.NotEmpty(delivered);
         Assert.All(delivered, d => Assert.Equal("seva-web-web-1", d.Topic));
         Assert.Contains(delivered, d => d.CloudEvent["data"]?["dictation"]?["event"]?["completed"] is not null);
 
         // The actor's state in the store says how it ended; the timer it ran is gone.
-        var state = JsonNode.Parse(_sidecar.StateOf("DictationActor", sessionId, "session")!)!;
+        var state = JsonNode.Parse(Sidecar.StateOf("DictationActor", sessionId, "session")!)!;
         Assert.Equal("Ended", (string?)state["status"]);
         Assert.Equal((string?)complete["transcription_id"], (string?)state["completed"]?["transcriptionId"]);
-        Assert.DoesNotContain(_sidecar.Timers, t => t.ActorId == sessionId);
+        Assert.DoesNotContain(Sidecar.Timers, t => t.ActorId == sessionId);
 
         // And the record is in history, as for any dictation.
-        using var api = _web.ApiClient(SevaServer.AliceKey);
+        using var api = Web.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
         Assert.Equal("COMPLETED", (string?)record["status"]);
         Assert.Contains("diabetes", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
@@ -102,13 +79,12 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task AConnectionThatDropped_ResumesTheSessionThroughAnotherWebHost_OneRecordWithAllTheWords()
     {
-        await using var web2 = new SevaServer(new Dictionary<string, string?>(Settings("Web", "web-2")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
-        await _sidecar.ConnectAppAsync("seva-web-2", web2.BaseAddress);
+        var web2 = await _cluster.AddHostAsync("seva-web-2", "Web", "web-2");
         var first = Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1.2, 16000));
         var second = Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1.5, 16000));
         var sessionId = Guid.NewGuid().ToString();
 
-        var before = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        var before = await DictationClient.ConnectAsync(Web.StreamUri(), SevaServer.AliceKey);
         await before.StartAsync(sessionId: sessionId);
         await before.StreamAsync(first, 16000);
         await before.WaitForAsync(m => (string?)m["type"] == "audio_ack" && (long)m["received_bytes"]! == first.Length * 2, TimeSpan.FromSeconds(15));
@@ -124,7 +100,7 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         var complete = await after.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
 
         Assert.Contains("diabetes", after.FinalText, StringComparison.OrdinalIgnoreCase);
-        Assert.Contains(_sidecar.Deliveries, d => d.AppId == "seva-web-2" && d.Topic == "seva-web-web-2");
+        Assert.Contains(Sidecar.Deliveries, d => d.AppId == "seva-web-2" && d.Topic == "seva-web-web-2");
         using var api = web2.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
         Assert.Equal("COMPLETED", (string?)record["status"]);
@@ -138,15 +114,14 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     {
         var first = Speech.Concat(Speech.Say("the patient has a headache"), Speech.Silence(1.2, 16000));
         var second = Speech.Concat(Speech.Say("she has a history of diabetes"), Speech.Silence(1.5, 16000));
-        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        await using var client = await DictationClient.ConnectAsync(Web.StreamUri(), SevaServer.AliceKey);
         var sessionId = (string)(await client.StartAsync())["session_id"]!;
         await client.StreamAsync(first, 16000);
         await client.WaitForAsync(m => (string?)m["type"] == "audio_ack" && (long)m["received_bytes"]! == first.Length * 2, TimeSpan.FromSeconds(15));
 
         // A second actor host joins; the first is drained: Dapr deactivates its actors and places them anew.
-        await using var actors2 = new SevaServer(new Dictionary<string, string?>(Settings("Actors", "actors-2")) { ["Seva:DataDirectory"] = _actors.DataDirectory });
-        await _sidecar.ConnectAppAsync("seva-actors-2", actors2.BaseAddress);
-        await _sidecar.RemoveAppAsync("seva-actors");
+        await _cluster.AddHostAsync("seva-actors-2", "Actors", "actors-2");
+        await Sidecar.RemoveAppAsync("seva-actors");
         await client.StreamAsync(second, 16000);
         await client.EndAsync();
         var complete = await client.WaitForTypeAsync("session_complete", TimeSpan.FromSeconds(60));
@@ -154,9 +129,9 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         Assert.Empty(client.OfType("error"));
         Assert.Contains("headache", client.FinalText, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("diabetes", client.FinalText, StringComparison.OrdinalIgnoreCase); // heard from the second host
-        var state = JsonNode.Parse(_sidecar.StateOf("DictationActor", sessionId, "session")!)!;
+        var state = JsonNode.Parse(Sidecar.StateOf("DictationActor", sessionId, "session")!)!;
         Assert.Equal(1, (int)state["epoch"]!);
-        using var api = _web.ApiClient(SevaServer.AliceKey);
+        using var api = Web.ApiClient(SevaServer.AliceKey);
         var record = (await api.GetFromJsonAsync<JsonObject>($"/api/v1/transcriptions/{complete["transcription_id"]}"))!;
         Assert.Equal("COMPLETED", (string?)record["status"]);
         Assert.Contains("headache", (string?)record["transcript_text"], StringComparison.OrdinalIgnoreCase);
@@ -169,7 +144,7 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task ABadFrame_GetsItsError_AndTheDaprSessionGoesOn()
     {
-        await using var client = await DictationClient.ConnectAsync(_web.StreamUri(), SevaServer.AliceKey);
+        await using var client = await DictationClient.ConnectAsync(Web.StreamUri(), SevaServer.AliceKey);
         await client.StartAsync();
         await client.SendBinaryAsync([0x7F, 1, 2, 3]); // not an audio frame
         var error = await client.WaitForErrorAsync("INVALID_AUDIO_FORMAT");
@@ -182,7 +157,7 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
     }
 
     private Uri BroadcastUri(string? query = null) =>
-        new UriBuilder(_web.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
+        new UriBuilder(Web.BaseAddress) { Scheme = "ws", Path = "/api/v1/broadcast/ws", Query = query ?? string.Empty }.Uri;
 
     [Fact]
     public async Task ABroadcastOverTheWebHost_RunsOnTheActorHost_AndAListenerGetsItsCaptionsThroughPubSub()
@@ -197,10 +172,10 @@ public sealed class DaprDictationEndToEndTests : IAsyncLifetime
         var caption = await listener.WaitForAsync(m => (string?)m["type"] == "caption" && !(bool)m["isPartial"]!, 60);
         Assert.Contains("cabeza", (string?)caption["text"], StringComparison.OrdinalIgnoreCase);
 
-        var calls = _sidecar.ActorCalls.Where(c => c.ActorType == "BroadcastActor" && c.ActorId == broadcastId).Select(c => c.Method).ToList();
+        var calls = Sidecar.ActorCalls.Where(c => c.ActorType == "BroadcastActor" && c.ActorId == broadcastId).Select(c => c.Method).ToList();
         Assert.Contains("StartAsync", calls);
         Assert.Contains("JoinAsync", calls);
-        var state = JsonNode.Parse(_sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!;
+        var state = JsonNode.Parse(Sidecar.StateOf("BroadcastActor", broadcastId, "broadcast")!)!;
         Assert.Single(state["listeners"]!.AsArray());
     }
 }
