@@ -62,8 +62,12 @@ public sealed class DaprHostingOptions
 
     /// <summary>How often a running session's timers (idle timeout, resume window) are checked and its
     /// state saved to the actor state store.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00")]
+    /// <remarks>Checked by HostingOptionsValidator (data annotations are not checked inside this nested section).</remarks>
     public TimeSpan CheckInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static readonly TimeSpan MinCheckInterval = TimeSpan.FromMilliseconds(100);
+
+    public static readonly TimeSpan MaxCheckInterval = TimeSpan.FromMinutes(10);
 
     /// <summary>How long the actor state store keeps an ended broadcast's state (as a TTL): its id stays
     /// taken, so a listener's old link reaches no one else's broadcast, then becomes free again. A running

@@ -143,6 +143,11 @@ internal sealed class HostingOptionsValidator : IValidateOptions<HostingOptions>
             failures.Add($"Seva:Hosting:Dapr:EndedStateTtl ({ttl}) must be 00:00:00 (keep ended broadcasts' state for good) or from 00:00:01 to {DaprHostingOptions.MaxEndedStateTtl.Days}.00:00:00 (daprd keeps state TTLs in whole seconds); the default is 1.00:00:00.");
         }
 
+        if (options.Dapr.CheckInterval < DaprHostingOptions.MinCheckInterval || options.Dapr.CheckInterval > DaprHostingOptions.MaxCheckInterval)
+        {
+            failures.Add($"Seva:Hosting:Dapr:CheckInterval ({options.Dapr.CheckInterval}) must be from {DaprHostingOptions.MinCheckInterval} to {DaprHostingOptions.MaxCheckInterval}; the default is 00:00:05.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -6,8 +6,8 @@ using Seva.Actors.Hosting.Dapr;
 
 namespace Seva.Actors.Tests.Hosting;
 
-/// <summary>Seva:Hosting:Dapr:EndedStateTtl as the app binds it: from configuration, checked at start-up.</summary>
-public sealed class EndedStateTtlOptionTests
+/// <summary>Seva:Hosting:Dapr settings (EndedStateTtl, CheckInterval) as the app binds them: from configuration, checked at start-up.</summary>
+public sealed class DaprHostingOptionTests
 {
     [Fact]
     public void NoSetting_KeepsAnEndedBroadcastsStateADay()
@@ -37,9 +37,29 @@ public sealed class EndedStateTtlOptionTests
         Assert.Contains("from 00:00:01 to 365.00:00:00", failure, StringComparison.Ordinal);
     }
 
-    private static HostingOptions Bind(string? ttl)
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:10:01")]
+    public void ACheckIntervalOutOfRange_IsRefusedAtStartUp(string interval)
     {
-        var settings = ttl is null ? [] : new Dictionary<string, string?> { ["Seva:Hosting:Dapr:EndedStateTtl"] = ttl };
+        var ex = Assert.Throws<OptionsValidationException>(() => Bind(null, interval));
+
+        Assert.Contains("Seva:Hosting:Dapr:CheckInterval", Assert.Single(ex.Failures), StringComparison.Ordinal);
+    }
+
+    private static HostingOptions Bind(string? ttl, string? checkInterval = null)
+    {
+        var settings = new Dictionary<string, string?>();
+        if (ttl is not null)
+        {
+            settings["Seva:Hosting:Dapr:EndedStateTtl"] = ttl;
+        }
+
+        if (checkInterval is not null)
+        {
+            settings["Seva:Hosting:Dapr:CheckInterval"] = checkInterval;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
