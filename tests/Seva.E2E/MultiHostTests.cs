@@ -95,6 +95,10 @@ public sealed partial class MultiHostTests
             open = (string)(await client.StartAsync())["job_id"]!;
             await client.StreamAsync(spoken, 16000, realTime: false);
             await client.WaitForAsync(m => (string?)m["type"] == "transcription_result" && !(bool)m["is_partial"]!, TimeSpan.FromSeconds(30));
+
+            // A final goes to the client as its save is queued: the kill comes once the record has it.
+            using var a = Http(hostA, key);
+            await Poll.UntilAsync(async () => JsonNode.Parse(await a.GetStringAsync($"api/v1/transcriptions/{open}"))!, r => ((string?)r["transcript_text"])?.Contains("diabetes", StringComparison.Ordinal) == true, TimeSpan.FromSeconds(15));
             await hostA.KillHardAsync();
         }
 
