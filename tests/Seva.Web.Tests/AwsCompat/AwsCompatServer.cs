@@ -32,11 +32,7 @@ public sealed class AwsCompatServer : IAsyncLifetime
             ["Seva:AwsCompat:Http2Url"] = Http2Url.ToString(),
             ["Seva:AwsCompat:Credentials:0:AccessKeyId"] = AccessKeyId,
             ["Seva:AwsCompat:Credentials:0:SecretAccessKey"] = SecretAccessKey,
-            ["Seva:AwsCompat:Credentials:0:UserId"] = "alice@example.com",
-
-            // The streams follow one another; on a loaded machine the last one's decoding may still lag as the
-            // next starts, and the overload guard (tested elsewhere) would refuse it: not what these tests are about.
-            ["Seva:Dictation:OverloadQueueDelay"] = "00:01:00",
+            ["Seva:AwsCompat:Credentials:0:UserId"] = "alice@example.com", // SevaServer lifts the overload guard
         });
         return Task.CompletedTask;
     }
